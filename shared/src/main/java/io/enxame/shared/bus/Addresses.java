@@ -1,0 +1,23 @@
+package io.enxame.shared.bus;
+
+/**
+ * Every event-bus address of the suite, in one place. Request/reply addresses carry JSON bodies
+ * described on each constant; failures come back as {@link io.vertx.core.eventbus.ReplyException}
+ * whose failure code is an HTTP status (see {@link Failures}).
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  /** Store transaction. Body: {@code {"ops":[StoreOp...]}}. Reply: {@code {"index":N,"objects":[...]}}. */
+  public static final String STORE_TX = "enxame.store.tx";
+  /** Linearizable read of one object. Body: {@code {"kind":"services","id":"..."}}. Reply: the object. */
+  public static final String STORE_GET = "enxame.store.get";
+  /** Linearizable read of a whole kind. Body: {@code {"kind":"tasks"}}. Reply: {@code {"index":N,"items":[...]}}. */
+  public static final String STORE_LIST = "enxame.store.list";
+  /** Consistent snapshot of several kinds at one index. Body: {@code {"kinds":[...]}}. Reply: {@code {"index":N,"kinds":{kind:[...]}}}. */
+  public static final String STORE_SNAPSHOT = "enxame.store.snapshot";
+  /** Raft membership as the store sees it. Reply: {@code {"leaderId":"...","members":[{"id","address","leader"}]}}. */
+  public static final String STORE_MEMBERS = "enxame.store.members";
+  /** Published after every committed transaction: see {@link io.enxame.shared.store.ChangeEvent}. */
+  public static final String STORE_CHANGES = "enxame.store.changes";
+}
