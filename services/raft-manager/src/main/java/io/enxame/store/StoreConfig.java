@@ -1,0 +1,25 @@
+package io.enxame.store;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+
+/**
+ * raft-manager settings, read once from the verticle config.
+ * {@code initSwarm}: on a store that holds no cluster yet, create it with this node as its first manager.
+ */
+record StoreConfig(String nodeId, Path dataDir, String raftHost, int raftPort, boolean initSwarm,
+                   String advertiseAddr, int dispatcherPort, String hostname) {
+
+  static StoreConfig fromJson(JsonObject c) {
+    return new StoreConfig(
+        c.getString("nodeId"),
+        Path.of(c.getString("dataDir")),
+        c.getString("raftHost", "127.0.0.1"),
+        c.getInteger("raftPort", 2378),
+        c.getBoolean("initSwarm", true),
+        c.getString("advertiseAddr", "127.0.0.1"),
+        c.getInteger("dispatcherPort", 2377),
+        c.getString("hostname", "localhost"));
+  }
+}

@@ -1,0 +1,154 @@
+package io.enxame.store;
+
+import io.enxame.shared.model.Kind;
+import io.enxame.shared.store.ChangeEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.AutoCloseableLock;
+import org.apache.ratis.util.MD5FileUtil;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+/**
+ * The Ratis state machine around {@link ClusterState}. Transactions and queries are JSON messages;
+ * a refused transaction is still a log entry (its refusal is deterministic) and replies with
+ * {@code {"error":{"status":N,"message":"..."}}}. The leader publishes each committed change.
+ */
+final class StoreStateMachine extends BaseStateMachine {
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final ClusterState state = new ClusterState();
+  private volatile Consumer<ChangeEvent> changeListener = e -> {};
+
+  void onChange(Consumer<ChangeEvent> listener) { this.changeListener = listener; }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() { return storage; }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    load(storage.loadLatestSnapshot());
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    load(storage.loadLatestSnapshot());
+  }
+
+  private void load(SingleFileSnapshotInfo snapshot) throws IOException {
+    if (snapshot == null) return;
+    Path file = snapshot.getFile().getPath();
+    byte[] bytes = Files.readAllBytes(file);
+    try (AutoCloseableLock ignored = writeLock()) {
+      state.load(new JsonObject(new String(bytes, StandardCharsets.UTF_8)));
+      updateLastAppliedTermIndex(snapshot.getTermIndex());
+    }
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    JsonObject copy;
+    TermIndex last;
+    try (AutoCloseableLock ignored = readLock()) {
+      copy = state.toJson();
+      last = getLastAppliedTermIndex();
+    }
+    File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    Path tmp = target.toPath().resolveSibling(target.getName() + ".tmp");
+    Files.write(tmp, copy.toBuffer().getBytes());
+    Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE);
+    var md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
+    return last.getIndex();
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    long index = entry.getIndex();
+    JsonObject tx = new JsonObject(entry.getStateMachineLogEntry().getLogData().toStringUtf8());
+    JsonObject reply;
+    ClusterState.Outcome outcome = null;
+    try (AutoCloseableLock ignored = writeLock()) {
+      try {
+        outcome = state.apply(tx, index);
+        reply = outcome.reply();
+      } catch (StoreError e) {
+        reply = error(e);
+      }
+      updateLastAppliedTermIndex(entry.getTerm(), index);
+    }
+    if (outcome != null && !outcome.changes().isEmpty() && isLeader()) {
+      changeListener.accept(new ChangeEvent(index, outcome.prevIndex(), outcome.changes()));
+    }
+    return CompletableFuture.completedFuture(Message.valueOf(reply.encode()));
+  }
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    JsonObject q = new JsonObject(request.getContent().toStringUtf8());
+    JsonObject reply;
+    try (AutoCloseableLock ignored = readLock()) {
+      reply = answer(q);
+    } catch (StoreError e) {
+      reply = error(e);
+    }
+    return CompletableFuture.completedFuture(Message.valueOf(reply.encode()));
+  }
+
+  private JsonObject answer(JsonObject q) {
+    long index = getLastAppliedTermIndex().getIndex();
+    return switch (q.getString("q", "")) {
+      case "get" -> new JsonObject().put("object", state.get(kind(q.getString("kind")), q.getString("id")));
+      case "list" -> new JsonObject().put("index", index).put("items", state.list(kind(q.getString("kind"))));
+      case "snapshot" -> {
+        JsonObject kinds = new JsonObject();
+        for (Object name : q.getJsonArray("kinds", new JsonArray())) kinds.put((String) name, state.list(kind((String) name)));
+        yield new JsonObject().put("index", index).put("kinds", kinds);
+      }
+      default -> throw new StoreError(400, "unknown store query: " + q.getString("q"));
+    };
+  }
+
+  private static Kind kind(String wire) {
+    return Kind.fromWire(wire).orElseThrow(() -> new StoreError(400, "unknown object kind: " + wire));
+  }
+
+  private static JsonObject error(StoreError e) {
+    return new JsonObject().put("error", new JsonObject().put("status", e.status()).put("message", e.getMessage()));
+  }
+
+  private boolean isLeader() {
+    try {
+      return getServer().get().getDivision(getGroupId()).getInfo().isLeader();
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private AutoCloseableLock readLock() { return AutoCloseableLock.acquire(lock.readLock()); }
+
+  private AutoCloseableLock writeLock() { return AutoCloseableLock.acquire(lock.writeLock()); }
+}

@@ -1,0 +1,98 @@
+package io.enxame.store;
+
+import io.enxame.shared.bus.Addresses;
+import io.enxame.shared.bus.Failures;
+import io.enxame.shared.model.Times;
+import io.enxame.shared.store.StoreClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.server.DivisionInfo;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * raft-manager: serves the store's event-bus API (see {@link Addresses}) over a Ratis group
+ * member, publishes committed changes, and initialises the swarm on a fresh data dir.
+ */
+public final class StoreVerticle extends VerticleBase {
+  static final String NO_LEADER = "The swarm does not have a leader. It's possible that too few managers are online."
+      + " Make sure more than half of the managers are online.";
+
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private RaftNode raft;
+
+  @Override
+  public Future<?> start() {
+    StoreConfig cfg = StoreConfig.fromJson(config());
+    StoreStateMachine stateMachine = new StoreStateMachine();
+    stateMachine.onChange(event -> vertx.eventBus().publish(Addresses.STORE_CHANGES, event.toJson()));
+    return vertx.executeBlocking(() -> RaftNode.start(cfg, stateMachine))
+        .compose(node -> {
+          raft = node;
+          serve(Addresses.STORE_TX, this::transaction);
+          serve(Addresses.STORE_GET, body -> query(body.copy().put("q", "get")).map(r -> r.getJsonObject("object")));
+          serve(Addresses.STORE_LIST, body -> query(body.copy().put("q", "list")));
+          serve(Addresses.STORE_SNAPSHOT, body -> query(body.copy().put("q", "snapshot")));
+          serve(Addresses.STORE_MEMBERS, body -> members());
+          return cfg.initSwarm() ? new SwarmBootstrap(new StoreClient(vertx.eventBus()), cfg).run() : Future.succeededFuture();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    consumers.forEach(MessageConsumer::unregister);
+    RaftNode node = raft;
+    return node == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      node.close();
+      return null;
+    });
+  }
+
+  private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    consumers.add(vertx.eventBus().<JsonObject>consumer(address, (Message<JsonObject> msg) ->
+        handler.apply(msg.body()).onComplete(ar -> {
+          if (ar.succeeded()) msg.reply(ar.result());
+          else msg.fail(Failures.statusOf(ar.cause()), ar.cause().getMessage());
+        })));
+  }
+
+  private Future<JsonObject> transaction(JsonObject body) {
+    // The proposer reads the clock, so that applying the entry stays deterministic on every member.
+    JsonObject tx = new JsonObject().put("ops", body.getJsonArray("ops", new JsonArray())).put("now", Times.format(Instant.now()));
+    return ratis(raft.submit(tx.encode()));
+  }
+
+  private Future<JsonObject> query(JsonObject q) { return ratis(raft.query(q.encode())); }
+
+  private Future<JsonObject> ratis(CompletableFuture<RaftClientReply> call) {
+    return Future.fromCompletionStage(call, context).transform(ar -> {
+      if (ar.failed() || !ar.result().isSuccess()) {
+        return Future.failedFuture(Failures.unavailable(NO_LEADER));
+      }
+      JsonObject reply = new JsonObject(ar.result().getMessage().getContent().toStringUtf8());
+      JsonObject error = reply.getJsonObject("error");
+      return error == null ? Future.succeededFuture(reply)
+          : Future.failedFuture(Failures.of(error.getInteger("status"), error.getString("message")));
+    });
+  }
+
+  private Future<JsonObject> members() {
+    return vertx.executeBlocking(() -> {
+      DivisionInfo info = raft.info();
+      String leader = info.getLeaderId() == null ? "" : info.getLeaderId().toString();
+      JsonArray members = new JsonArray();
+      raft.group().getPeers().forEach(p -> members.add(new JsonObject()
+          .put("id", p.getId().toString()).put("address", p.getAddress()).put("leader", p.getId().toString().equals(leader))));
+      return new JsonObject().put("leaderId", leader).put("members", members);
+    });
+  }
+}

@@ -1,0 +1,91 @@
+package io.enxame.store;
+
+import io.enxame.shared.model.Kind;
+import io.enxame.shared.store.StoreOp;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClusterStateTest {
+  private final ClusterState state = new ClusterState();
+
+  private static JsonObject tx(JsonObject... ops) {
+    return new JsonObject().put("now", "2026-01-01T00:00:00.000000000Z").put("ops", new JsonArray(java.util.List.of((Object[]) ops)));
+  }
+
+  private static JsonObject service(String id, String name) {
+    return new JsonObject().put("ID", id).put("Spec", new JsonObject().put("Name", name));
+  }
+
+  @Test
+  void createStampsVersionAndTimes() {
+    ClusterState.Outcome out = state.apply(tx(StoreOp.create(Kind.SERVICES, service("s1", "web"))), 7);
+    JsonObject stored = state.get(Kind.SERVICES, "s1");
+    assertThat(stored.getJsonObject("Version").getLong("Index")).isEqualTo(7);
+    assertThat(stored.getString("CreatedAt")).isEqualTo("2026-01-01T00:00:00.000000000Z");
+    assertThat(out.changes()).hasSize(1);
+    assertThat(out.changes().getJsonObject(0).getString("action")).isEqualTo("create");
+  }
+
+  @Test
+  void duplicateNameIsRefusedAndNothingChanges() {
+    state.apply(tx(StoreOp.create(Kind.SERVICES, service("s1", "web"))), 1);
+    assertThatThrownBy(() -> state.apply(tx(
+        StoreOp.create(Kind.SERVICES, service("s2", "other")),
+        StoreOp.create(Kind.SERVICES, service("s3", "web"))), 2))
+        .isInstanceOfSatisfying(StoreError.class, e -> assertThat(e.status()).isEqualTo(409));
+    assertThat(state.list(Kind.SERVICES)).hasSize(1);
+  }
+
+  @Test
+  void staleVersionIsRefused() {
+    state.apply(tx(StoreOp.create(Kind.SERVICES, service("s1", "web"))), 1);
+    state.apply(tx(StoreOp.update(Kind.SERVICES, service("s1", "web").put("Labels", new JsonObject()), 1L)), 2);
+    assertThatThrownBy(() -> state.apply(tx(StoreOp.update(Kind.SERVICES, service("s1", "web"), 1L)), 3))
+        .isInstanceOfSatisfying(StoreError.class, e -> {
+          assertThat(e.status()).isEqualTo(409);
+          assertThat(e.getMessage()).isEqualTo("update out of sequence");
+        });
+    assertThat(state.get(Kind.SERVICES, "s1").getJsonObject("Version").getLong("Index")).isEqualTo(2);
+  }
+
+  @Test
+  void mergeSetsTopLevelFieldsAndKeepsTheRest() {
+    state.apply(tx(StoreOp.create(Kind.TASKS, new JsonObject().put("ID", "t1").put("DesiredState", "running"))), 1);
+    state.apply(tx(StoreOp.merge(Kind.TASKS, "t1", new JsonObject().put("Status", new JsonObject().put("State", "running")))), 2);
+    JsonObject task = state.get(Kind.TASKS, "t1");
+    assertThat(task.getString("DesiredState")).isEqualTo("running");
+    assertThat(task.getJsonObject("Status").getString("State")).isEqualTo("running");
+  }
+
+  @Test
+  void tolerantOpsOnMissingObjectsChangeNothing() {
+    ClusterState.Outcome out = state.apply(tx(
+        StoreOp.mergeIfExists(Kind.TASKS, "gone", new JsonObject().put("DesiredState", "shutdown")),
+        StoreOp.deleteIfExists(Kind.TASKS, "gone")), 1);
+    assertThat(out.changes()).isEmpty();
+    assertThatThrownBy(() -> state.apply(tx(StoreOp.delete(Kind.TASKS, "gone")), 2))
+        .isInstanceOfSatisfying(StoreError.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
+  void deleteAndPrevIndexChainTheChangeStream() {
+    state.apply(tx(StoreOp.create(Kind.SERVICES, service("s1", "web"))), 3);
+    ClusterState.Outcome out = state.apply(tx(StoreOp.delete(Kind.SERVICES, "s1")), 5);
+    assertThat(out.prevIndex()).isEqualTo(3);
+    assertThat(out.changes().getJsonObject(0).getString("action")).isEqualTo("delete");
+    assertThat(state.list(Kind.SERVICES)).isEmpty();
+  }
+
+  @Test
+  void snapshotRoundTrips() {
+    state.apply(tx(StoreOp.create(Kind.SERVICES, service("s1", "web"))), 3);
+    ClusterState copy = new ClusterState();
+    copy.load(state.toJson());
+    assertThat(copy.get(Kind.SERVICES, "s1")).isEqualTo(state.get(Kind.SERVICES, "s1"));
+    assertThat(copy.lastChangeIndex()).isEqualTo(3);
+  }
+}
