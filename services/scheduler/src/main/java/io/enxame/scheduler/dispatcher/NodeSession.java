@@ -1,0 +1,90 @@
+package io.enxame.scheduler.dispatcher;
+
+import io.enxame.shared.dispatcher.AgentMessage;
+import io.enxame.shared.dispatcher.Assignments;
+import io.enxame.shared.dispatcher.DispatcherMessage;
+import io.enxame.shared.dispatcher.SessionAccepted;
+import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.server.GrpcServerRequest;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** One node-agent's open session: its stream, its liveness, and the assignment changes queued for it. */
+final class NodeSession {
+  private final GrpcServerRequest<AgentMessage, DispatcherMessage> call;
+  private final String id;
+  private final Map<String, String> changed = new LinkedHashMap<>();
+  private final Set<String> removed = new LinkedHashSet<>();
+  private String nodeId;
+  private long lastSeenNanos = System.nanoTime();
+  private boolean closed;
+
+  NodeSession(GrpcServerRequest<AgentMessage, DispatcherMessage> call, String id) {
+    this.call = call;
+    this.id = id;
+  }
+
+  String nodeId() { return nodeId; }
+
+  void nodeId(String nodeId) { this.nodeId = nodeId; }
+
+  void touch() { lastSeenNanos = System.nanoTime(); }
+
+  long silentNanos() { return System.nanoTime() - lastSeenNanos; }
+
+  void accept(long heartbeatMillis) {
+    send(DispatcherMessage.newBuilder().setAccepted(SessionAccepted.newBuilder()
+        .setSessionId(id).setHeartbeatPeriodMillis(heartbeatMillis)).build());
+  }
+
+  void sendFull(Iterable<JsonObject> tasks) {
+    Assignments.Builder b = Assignments.newBuilder().setFull(true);
+    tasks.forEach(t -> b.addTasksJson(t.encode()));
+    changed.clear();
+    removed.clear();
+    send(DispatcherMessage.newBuilder().setAssignments(b).build());
+  }
+
+  void queueChanged(JsonObject task) {
+    changed.put(task.getString("ID"), task.encode());
+    removed.remove(task.getString("ID"));
+  }
+
+  void queueRemoved(String taskId) {
+    changed.remove(taskId);
+    removed.add(taskId);
+  }
+
+  void flush() {
+    if (changed.isEmpty() && removed.isEmpty()) return;
+    send(DispatcherMessage.newBuilder().setAssignments(Assignments.newBuilder()
+        .addAllTasksJson(changed.values()).addAllRemovedTaskIds(removed)).build());
+    changed.clear();
+    removed.clear();
+  }
+
+  boolean isClosed() { return closed; }
+
+  void close() {
+    if (closed) return;
+    closed = true;
+    try {
+      call.response().end();
+    } catch (IllegalStateException alreadyEnded) {
+      // the stream was already closed by the other side
+    }
+  }
+
+  void refuse(io.vertx.grpc.common.GrpcStatus status, String message) {
+    if (closed) return;
+    closed = true;
+    call.response().status(status).statusMessage(message).end();
+  }
+
+  private void send(DispatcherMessage message) {
+    if (!closed) call.response().write(message);
+  }
+}
