@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Time from `docker service create --detach --replicas N` to all N tasks Running, through the same
+# docker CLI, for Enxame and for real Docker Swarm on the same engine, beside the engine's own
+# limit (N containers created and started directly, in parallel). Median of RUNS runs each.
+#   bench/service-create.sh [N ...]        (default: 1 10 50; RUNS=3)
+# Prints a markdown table; needs root, dockerd and the test image (scripts/make-test-image.sh).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+sizes=("${@:-1}"); [ $# -gt 0 ] || sizes=(1 10 50)
+runs="${RUNS:-3}"
+image="${IMAGE:-enxame-test/busybox:latest}"
+port="${ENXAME_PORT:-23750}"
+docker_cli="${DOCKER_CLI:-/usr/local/bin/docker}"
+
+"$root/scripts/ensure-docker.sh"
+"$root/scripts/make-test-image.sh" "$image"
+
+now_ms() { date +%s%3N; }
+
+wait_running() { # host service n
+  local host="$1" svc="$2" n="$3"
+  until [ "$(DOCKER_HOST="$host" "$docker_cli" service ps "$svc" --filter desired-state=running \
+             --format '{{.CurrentState}}' 2>/dev/null | grep -c '^Running')" -ge "$n" ]; do
+    sleep 0.05
+  done
+}
+
+wait_gone() { # label filter
+  while [ -n "$(docker ps -aq --filter "label=com.docker.swarm.service.name=$1")" ]; do sleep 0.2; done
+}
+
+time_service() { # host n -> ms
+  local host="$1" n="$2" svc="bench$RANDOM" t0 t1
+  t0=$(now_ms)
+  DOCKER_HOST="$host" "$docker_cli" service create --detach --quiet --name "$svc" --replicas "$n" --init \
+    "$image" sleep 600 >/dev/null
+  wait_running "$host" "$svc" "$n"
+  t1=$(now_ms)
+  DOCKER_HOST="$host" "$docker_cli" service rm "$svc" >/dev/null
+  wait_gone "$svc"
+  echo $((t1 - t0))
+}
+
+time_engine() { # n -> ms
+  local n="$1" t0 t1
+  t0=$(now_ms)
+  seq "$n" | xargs -P 8 -I{} sh -c "docker run -d --init --label enxame-bench=1 '$image' sleep 600 >/dev/null"
+  t1=$(now_ms)
+  docker ps -aq --filter label=enxame-bench=1 | xargs -r docker rm -f >/dev/null
+  echo $((t1 - t0))
+}
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# --- Enxame, all-in-one, on its own data dir and port
+data="$(mktemp -d)"
+"$root/enxame" up --data-dir "$data" --port "$port" --dispatcher-port 23770 --raft-port 23780 >"$data/enxame.log" 2>&1 &
+enxame_pid=$!
+cleanup() {
+  kill "$enxame_pid" 2>/dev/null || true; wait "$enxame_pid" 2>/dev/null || true
+  docker ps -aq --filter label=enxame-bench=1 | xargs -r docker rm -f >/dev/null 2>&1 || true
+  node_id=$(sed -n 's/.*"nodeId" : "\(.*\)".*/\1/p' "$data/node.json" 2>/dev/null || true)
+  [ -n "$node_id" ] && docker ps -aq --filter "label=com.docker.swarm.node.id=$node_id" | xargs -r docker rm -f >/dev/null 2>&1
+  docker swarm leave --force >/dev/null 2>&1 || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+until grep -q "Enxame is ready" "$data/enxame.log"; do
+  kill -0 "$enxame_pid" 2>/dev/null || { cat "$data/enxame.log" >&2; exit 1; }
+  sleep 0.2
+done
+enxame_host="tcp://127.0.0.1:$port"
+DOCKER_HOST="$enxame_host" "$docker_cli" node ls >/dev/null
+
+# --- real Swarm on the same engine, off Enxame's ports
+docker swarm leave --force >/dev/null 2>&1 || true
+docker swarm init --listen-addr 127.0.0.1:12377 --advertise-addr 127.0.0.1:12377 >/dev/null
+swarm_host="unix:///var/run/docker.sock"
+
+echo "| N | Enxame (ms) | Swarm (ms) | engine limit (ms) | Enxame / Swarm | Enxame / engine |"
+echo "|---|---|---|---|---|---|"
+for n in "${sizes[@]}"; do
+  e=(); s=(); g=()
+  for _ in $(seq "$runs"); do
+    e+=("$(time_service "$enxame_host" "$n")")
+    s+=("$(time_service "$swarm_host" "$n")")
+    g+=("$(time_engine "$n")")
+  done
+  me=$(median "${e[@]}"); ms=$(median "${s[@]}"); mg=$(median "${g[@]}")
+  awk -v n="$n" -v e="$me" -v s="$ms" -v g="$mg" \
+    'BEGIN { printf "| %s | %d | %d | %d | %.2f | %.2f |\n", n, e, s, g, e / s, e / g }'
+done

@@ -1,0 +1,171 @@
+package io.enxame.scheduler.dispatcher;
+
+import io.enxame.scheduler.SchedulerVerticle;
+import io.enxame.shared.dispatcher.AgentMessage;
+import io.enxame.shared.dispatcher.DispatcherMessage;
+import io.enxame.shared.dispatcher.DispatcherMethods;
+import io.enxame.shared.dispatcher.Hello;
+import io.enxame.shared.dispatcher.StatusBatch;
+import io.enxame.shared.dispatcher.TaskStatus;
+import io.enxame.shared.model.Kind;
+import io.enxame.shared.model.Times;
+import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.store.StoreOp;
+import io.enxame.store.StoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The scheduler against a real single-member store, with this test speaking the dispatcher
+ * protocol in the agent's place: assignments reach the node, reported statuses reach the store,
+ * and a failed task is replaced in its slot.
+ */
+class DispatcherIT {
+  @TempDir Path dataDir;
+  private Vertx vertx;
+  private StoreClient store;
+  private SchedulerVerticle scheduler;
+  private GrpcClient grpc;
+  private final Map<String, JsonObject> assigned = new ConcurrentHashMap<>();
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) { return s.getLocalPort(); }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    store = new StoreClient(vertx.eventBus());
+    scheduler = new SchedulerVerticle();
+    JsonObject storeConfig = new JsonObject().put("nodeId", "node1").put("dataDir", dataDir.toString())
+        .put("raftPort", freePort()).put("hostname", "host1");
+    await(vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(storeConfig))
+        .compose(v -> vertx.deployVerticle(scheduler, new DeploymentOptions().setConfig(new JsonObject().put("dispatcherPort", 0)))));
+    grpc = GrpcClient.client(vertx);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(vertx.close());
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static <T> T eventually(Supplier<T> probe, java.util.function.Predicate<T> done) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    T last = probe.get();
+    while (!done.test(last)) {
+      if (System.nanoTime() > deadline) throw new AssertionError("condition not reached; last: " + last);
+      Thread.sleep(50);
+      last = probe.get();
+    }
+    return last;
+  }
+
+  private GrpcClientRequest<AgentMessage, DispatcherMessage> session(String nodeId) throws Exception {
+    GrpcClientRequest<AgentMessage, DispatcherMessage> call =
+        await(grpc.request(SocketAddress.inetSocketAddress(scheduler.dispatcherPort(), "127.0.0.1"), DispatcherMethods.SESSION_CLIENT));
+    call.response().onSuccess(resp -> resp.handler(msg -> {
+      if (msg.hasAssignments()) {
+        msg.getAssignments().getTasksJsonList().forEach(j -> {
+          JsonObject t = new JsonObject(j);
+          assigned.put(t.getString("ID"), t);
+        });
+        msg.getAssignments().getRemovedTaskIdsList().forEach(assigned::remove);
+      }
+    }));
+    call.write(AgentMessage.newBuilder().setHello(Hello.newBuilder().setNodeId(nodeId).setAddr("127.0.0.1")
+        .setDescriptionJson(new JsonObject().put("Hostname", "host1").encode())).build());
+    return call;
+  }
+
+  private static AgentMessage status(String taskId, String state, String err, int exit) {
+    return AgentMessage.newBuilder().setStatuses(StatusBatch.newBuilder().addStatuses(TaskStatus.newBuilder()
+        .setTaskId(taskId).setState(state).setErr(err).setExitCode(exit).setContainerId("c-" + taskId)
+        .setTimestampNanos(Times.toNanos(Instant.now())))).build();
+  }
+
+  private List<JsonObject> tasks() {
+    try {
+      return await(store.list(Kind.TASKS));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void assignsTasksRecordsStatusesAndReplacesFailures() throws Exception {
+    GrpcClientRequest<AgentMessage, DispatcherMessage> call = session("node1");
+    eventually(() -> {
+      try {
+        return await(store.get(Kind.NODES, "node1"));
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }, n -> "ready".equals(n.getJsonObject("Status").getString("State")));
+
+    JsonObject spec = new JsonObject().put("Name", "web")
+        .put("TaskTemplate", new JsonObject().put("ContainerSpec", new JsonObject().put("Image", "busybox"))
+            .put("RestartPolicy", new JsonObject().put("Condition", "any").put("Delay", 0)))
+        .put("Mode", new JsonObject().put("Replicated", new JsonObject().put("Replicas", 2)));
+    await(store.tx(StoreOp.create(Kind.SERVICES, new JsonObject().put("ID", "svc1").put("Spec", spec))));
+
+    eventually(() -> assigned.size(), n -> n == 2);
+    assigned.keySet().forEach(id -> call.write(status(id, "running", "", 0)));
+    eventually(this::tasks, ts -> ts.stream().filter(t -> "running".equals(t.getJsonObject("Status").getString("State"))).count() == 2);
+
+    String victim = assigned.keySet().iterator().next();
+    long slot = assigned.get(victim).getLong("Slot");
+    call.write(status(victim, "failed", "task: non-zero exit (137)", 137));
+    List<JsonObject> after = eventually(this::tasks, ts -> ts.size() == 3);
+    JsonObject dead = after.stream().filter(t -> t.getString("ID").equals(victim)).findFirst().orElseThrow();
+    assertThat(dead.getString("DesiredState")).isEqualTo("shutdown");
+    assertThat(dead.getJsonObject("Status").getString("Err")).isEqualTo("task: non-zero exit (137)");
+    assertThat(after).filteredOn(t -> t.getLong("Slot") == slot && !t.getString("ID").equals(victim))
+        .singleElement().satisfies(t -> assertThat(t.getString("DesiredState")).isEqualTo("running"));
+
+    // A status that would move a task backwards is ignored.
+    call.write(status(victim, "running", "", 0));
+    Thread.sleep(300);
+    assertThat(await(store.get(Kind.TASKS, victim)).getJsonObject("Status").getString("State")).isEqualTo("failed");
+
+    // Removing the service removes its tasks from the node's assignments.
+    await(store.tx(after.stream().map(t -> StoreOp.delete(Kind.TASKS, t.getString("ID"))).toList()));
+    eventually(() -> assigned.size(), n -> n == 0);
+    call.end();
+  }
+
+  @Test
+  void refusesUnknownNodes() throws Exception {
+    GrpcClientRequest<AgentMessage, DispatcherMessage> call =
+        await(grpc.request(SocketAddress.inetSocketAddress(scheduler.dispatcherPort(), "127.0.0.1"), DispatcherMethods.SESSION_CLIENT));
+    call.write(AgentMessage.newBuilder().setHello(Hello.newBuilder().setNodeId("stranger")).build());
+    var response = await(call.response());
+    await(response.end().transform(ar -> Future.succeededFuture()));
+    assertThat(response.status().name()).isEqualTo("PERMISSION_DENIED");
+  }
+}
