@@ -1,0 +1,56 @@
+package io.enxame.gateway;
+
+import io.enxame.gateway.http.CommonHeaders;
+import io.enxame.gateway.http.ErrorResponder;
+import io.enxame.gateway.http.VersionPrefix;
+import io.enxame.gateway.nodes.NodeRoutes;
+import io.enxame.gateway.services.ServiceRoutes;
+import io.enxame.gateway.swarm.SwarmRoutes;
+import io.enxame.gateway.system.SystemRoutes;
+import io.enxame.gateway.tasks.TaskRoutes;
+import io.enxame.shared.store.StoreClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * api-gateway: the Docker Engine API (swarm subset) over HTTP. It holds no state of its own and
+ * reaches the rest of Enxame only through the store's event-bus API.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private static final long BODY_LIMIT = 16 * 1024 * 1024;
+
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    GatewayConfig cfg = GatewayConfig.fromJson(config());
+    return vertx.createHttpServer()
+        .requestHandler(router(cfg, new StoreClient(vertx.eventBus())))
+        .listen(cfg.port(), cfg.host())
+        .onSuccess(s -> server = s);
+  }
+
+  /** The port actually bound: differs from the configured one when that was 0. */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  private Router router(GatewayConfig cfg, StoreClient store) {
+    Router router = Router.router(vertx);
+    router.route().handler(new CommonHeaders());
+    router.route().handler(new VersionPrefix());
+    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    new SystemRoutes(store, cfg.nodeId()).mount(router);
+    new SwarmRoutes(store).mount(router);
+    new NodeRoutes(store, cfg.nodeId()).mount(router);
+    new ServiceRoutes(store).mount(router);
+    new TaskRoutes(store).mount(router);
+    router.route().failureHandler(ErrorResponder::failure);
+    router.errorHandler(404, ErrorResponder::notFound);
+    router.errorHandler(405, ErrorResponder::notFound);
+    return router;
+  }
+}

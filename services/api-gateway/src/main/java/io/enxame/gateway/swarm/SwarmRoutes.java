@@ -1,0 +1,67 @@
+package io.enxame.gateway.swarm;
+
+import io.enxame.gateway.http.Replies;
+import io.enxame.gateway.http.Reply;
+import io.enxame.gateway.http.Requests;
+import io.enxame.shared.bus.Failures;
+import io.enxame.shared.model.Json;
+import io.enxame.shared.model.Kind;
+import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.store.StoreOp;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code /swarm}: inspect and update. The swarm is created by {@code enxame up}, not through this API. */
+public final class SwarmRoutes {
+  static final String ALREADY_IN_SWARM = "This node is already part of a swarm. Use \"docker swarm leave\" to leave"
+      + " this swarm and join another one.";
+  static final String INIT_BY_LAUNCHER = "This node is not part of a swarm yet, and Enxame does not create one through"
+      + " the Docker API: run \"enxame up\" to initialise the swarm.";
+
+  private final StoreClient store;
+  private final ClusterReader clusters;
+
+  public SwarmRoutes(StoreClient store) {
+    this.store = store;
+    this.clusters = new ClusterReader(store);
+  }
+
+  public void mount(Router router) {
+    router.get("/swarm").handler(Replies.of(this::inspect));
+    router.post("/swarm/init").handler(Replies.of(this::init));
+    router.post("/swarm/join").handler(Replies.of(this::init));
+    router.post("/swarm/update").handler(Replies.of(this::update));
+  }
+
+  private Future<Reply> inspect(RoutingContext ctx) {
+    return existing().map(Reply::ok);
+  }
+
+  private Future<Reply> init(RoutingContext ctx) {
+    return clusters.cluster().compose(c -> Future.failedFuture(Failures.unavailable(c.isPresent() ? ALREADY_IN_SWARM : INIT_BY_LAUNCHER)));
+  }
+
+  /** The CLI sends the whole Spec back with the version it read, and says which tokens to rotate. */
+  private Future<Reply> update(RoutingContext ctx) {
+    long version = Requests.version(ctx, "swarm");
+    JsonObject spec = Requests.jsonBody(ctx);
+    boolean rotateWorker = Requests.bool(ctx, "rotateWorkerToken");
+    boolean rotateManager = Requests.bool(ctx, "rotateManagerToken");
+    return existing().compose(cluster -> {
+      if (Json.version(cluster) != version) return Future.failedFuture(Failures.conflict("update out of sequence"));
+      JsonObject next = cluster.copy().put("Spec", SwarmSpecs.merge(spec, cluster.getJsonObject("Spec")));
+      JsonObject tokens = Json.objectOrEmpty(cluster, "JoinTokens").copy();
+      if (rotateWorker) tokens.put("Worker", JoinTokens.rotate(tokens.getString("Worker")));
+      if (rotateManager) tokens.put("Manager", JoinTokens.rotate(tokens.getString("Manager")));
+      next.put("JoinTokens", tokens);
+      return store.tx(StoreOp.update(Kind.CLUSTER, next, version));
+    }).map(tx -> Reply.empty(200));
+  }
+
+  private Future<JsonObject> existing() {
+    return clusters.cluster().compose(c -> c.<Future<JsonObject>>map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(Failures.unavailable(ClusterReader.NOT_A_MANAGER))));
+  }
+}
