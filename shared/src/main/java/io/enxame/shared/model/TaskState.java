@@ -8,7 +8,7 @@ import java.util.Optional;
  * Ranks leave gaps (as swarmkit's do) and a task's observed state only ever moves forward.
  */
 public enum TaskState {
-  NEW(0), PENDING(64), ASSIGNED(192), ACCEPTED(256), READY(320), PREPARING(384), STARTING(448),
+  NEW(0), PENDING(64), ASSIGNED(192), ACCEPTED(256), PREPARING(320), READY(384), STARTING(448),
   RUNNING(512), COMPLETE(576), SHUTDOWN(640), FAILED(704), REJECTED(768), REMOVE(800), ORPHANED(832);
 
   private final int rank;

@@ -1,0 +1,28 @@
+package io.enxame.agent;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+
+/**
+ * The agent's configuration, read once from the verticle config:
+ * {"nodeId", "dispatcher": "host:port", "advertiseAddr", "dockerHost", "dockerApiVersion"}.
+ */
+public record AgentConfig(String nodeId, SocketAddress dispatcher, String advertiseAddr, String dockerHost, String dockerApiVersion) {
+  public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+  public static final int DEFAULT_DISPATCHER_PORT = 2377;
+
+  public static AgentConfig fromJson(JsonObject json) {
+    String nodeId = json.getString("nodeId");
+    if (nodeId == null || nodeId.isBlank()) throw new IllegalArgumentException("node-agent config: nodeId is required");
+    return new AgentConfig(nodeId, address(json.getString("dispatcher", "127.0.0.1:" + DEFAULT_DISPATCHER_PORT)),
+        json.getString("advertiseAddr", "127.0.0.1"), json.getString("dockerHost", DEFAULT_DOCKER_HOST),
+        json.getString("dockerApiVersion", io.enxame.agent.exec.DockerRuntime.DEFAULT_API_VERSION));
+  }
+
+  static SocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon < 0) return SocketAddress.inetSocketAddress(DEFAULT_DISPATCHER_PORT, hostPort);
+    String host = hostPort.substring(0, colon).replaceAll("^\\[|]$", "");
+    return SocketAddress.inetSocketAddress(Integer.parseInt(hostPort.substring(colon + 1)), host);
+  }
+}

@@ -1,0 +1,69 @@
+package io.enxame.agent;
+
+import io.enxame.agent.exec.ContainerRuntime;
+import io.enxame.agent.exec.DockerRuntime;
+import io.enxame.agent.exec.TaskExecutor;
+import io.enxame.agent.session.DispatcherSession;
+import io.enxame.shared.dispatcher.Hello;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.function.Function;
+
+/**
+ * The node-agent: describes the local engine, adopts the task containers it already runs, keeps a session
+ * with the dispatcher and runs what it is assigned. Undeploying it leaves task containers running, so the
+ * next agent on this node re-adopts them.
+ */
+public final class NodeAgentVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeAgentVerticle.class);
+
+  private final Function<AgentConfig, ContainerRuntime> runtimeFactory;
+  private ContainerRuntime runtime;
+  private TaskExecutor executor;
+  private DispatcherSession session;
+
+  public NodeAgentVerticle() {
+    this(null);
+  }
+
+  /** With another container runtime than the local Docker engine (tests). */
+  public NodeAgentVerticle(Function<AgentConfig, ContainerRuntime> runtimeFactory) {
+    this.runtimeFactory = runtimeFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    AgentConfig config = AgentConfig.fromJson(config());
+    runtime = runtimeFactory != null ? runtimeFactory.apply(config)
+        : DockerRuntime.create(vertx, config.dockerHost(), config.dockerApiVersion());
+    executor = new TaskExecutor(vertx, runtime, config.nodeId(), status -> {
+      if (session != null) session.report(status);
+    }, Clock.systemUTC());
+    return runtime.describe()
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot describe the Docker engine at " + config.dockerHost() + ": " + e.getMessage(), e)))
+        .compose(description -> executor.adopt().compose(v -> executor.watchEvents()).map(description))
+        .onSuccess(description -> openSession(config, description))
+        .onFailure(e -> executor.close().eventually(runtime::close));
+  }
+
+  private void openSession(AgentConfig config, JsonObject description) {
+    Hello hello = Hello.newBuilder().setNodeId(config.nodeId()).setAddr(config.advertiseAddr())
+        .setDescriptionJson(description.encode()).build();
+    session = new DispatcherSession(vertx, config.dispatcher(), hello,
+        assignments -> executor.apply(assignments), executor::latestStatuses);
+    session.open();
+    LOG.info("node-agent {} started, dispatcher {}", config.nodeId(), config.dispatcher());
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> sessionClosed = session == null ? Future.succeededFuture() : session.close();
+    Future<Void> executorClosed = executor == null ? Future.succeededFuture() : executor.close();
+    return Future.join(sessionClosed, executorClosed).eventually(() -> runtime == null ? Future.succeededFuture() : runtime.close());
+  }
+}

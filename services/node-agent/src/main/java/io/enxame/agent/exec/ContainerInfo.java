@@ -1,0 +1,14 @@
+package io.enxame.agent.exec;
+
+/**
+ * What inspecting a container tells the controller.
+ *
+ * @param status Docker's State.Status: created, running, paused, restarting, removing, exited or dead
+ * @param health State.Health.Status (starting, healthy, unhealthy), or null without a healthcheck
+ */
+public record ContainerInfo(String id, String status, boolean running, long exitCode, long pid, String health, String error) {
+
+  public boolean created() { return "created".equals(status); }
+
+  public boolean exited() { return "exited".equals(status) || "dead".equals(status); }
+}

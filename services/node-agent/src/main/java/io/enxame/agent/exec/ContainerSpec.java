@@ -1,0 +1,33 @@
+package io.enxame.agent.exec;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to create for a task, independent of the engine client: a task's ContainerSpec and resources
+ * resolved to Docker container settings. Nullable fields mean "engine or image default".
+ */
+public record ContainerSpec(
+    String name,
+    String image,
+    Map<String, String> labels,
+    List<String> entrypoint,
+    List<String> cmd,
+    List<String> env,
+    String workingDir,
+    String user,
+    String hostname,
+    Boolean init,
+    boolean tty,
+    boolean openStdin,
+    boolean readOnly,
+    String stopSignal,
+    Integer stopTimeoutSeconds,
+    Long memoryBytes,
+    Long memoryReservationBytes,
+    Long nanoCpus,
+    Healthcheck healthcheck) {
+
+  /** Docker's HEALTHCHECK; durations in nanoseconds, as the Engine API carries them. */
+  public record Healthcheck(List<String> test, Long intervalNanos, Long timeoutNanos, Integer retries, Long startPeriodNanos) {}
+}

@@ -1,0 +1,82 @@
+package io.enxame.agent.exec;
+
+import io.enxame.shared.model.Json;
+import io.enxame.shared.model.SwarmLabels;
+import io.enxame.shared.model.Tasks;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a Docker-shaped task into the container Swarm would create for it. */
+public final class ContainerSpecs {
+  /** Docker's stop timeout when the service sets no StopGracePeriod. */
+  public static final int DEFAULT_STOP_SECONDS = 10;
+
+  private ContainerSpecs() {}
+
+  public static ContainerSpec fromTask(JsonObject task, String nodeId) {
+    JsonObject cs = Json.objectOrEmpty(task, "Spec.ContainerSpec");
+    JsonObject limits = Json.objectOrEmpty(task, "Spec.Resources.Limits");
+    JsonObject reservations = Json.objectOrEmpty(task, "Spec.Resources.Reservations");
+    Long grace = Json.number(cs, "StopGracePeriod");
+    return new ContainerSpec(
+        Tasks.name(task),
+        cs.getString("Image"),
+        labels(task, cs, nodeId),
+        // Swarm's Command replaces the image's ENTRYPOINT, Args its CMD.
+        strings(cs.getJsonArray("Command")),
+        strings(cs.getJsonArray("Args")),
+        strings(cs.getJsonArray("Env")),
+        blankToNull(cs.getString("Dir")),
+        blankToNull(cs.getString("User")),
+        blankToNull(cs.getString("Hostname")),
+        cs.getBoolean("Init"),
+        cs.getBoolean("TTY", false),
+        cs.getBoolean("OpenStdin", false),
+        cs.getBoolean("ReadOnly", false),
+        blankToNull(cs.getString("StopSignal")),
+        grace == null ? null : (int) (grace / 1_000_000_000L),
+        positive(limits.getLong("MemoryBytes")),
+        positive(reservations.getLong("MemoryBytes")),
+        positive(limits.getLong("NanoCPUs")),
+        healthcheck(cs.getJsonObject("Healthcheck")));
+  }
+
+  /** Seconds a graceful stop may take before the engine kills the container. */
+  public static int stopTimeoutSeconds(JsonObject task) {
+    Long grace = Json.number(task, "Spec.ContainerSpec.StopGracePeriod");
+    return grace == null ? DEFAULT_STOP_SECONDS : (int) Math.max(0, grace / 1_000_000_000L);
+  }
+
+  private static Map<String, String> labels(JsonObject task, JsonObject cs, String nodeId) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    cs.getJsonObject("Labels", new JsonObject()).forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
+    labels.put(SwarmLabels.SERVICE_ID, task.getString("ServiceID", ""));
+    labels.put(SwarmLabels.SERVICE_NAME, String.valueOf(Json.string(task, "ServiceAnnotations.Name")));
+    labels.put(SwarmLabels.TASK_ID, task.getString("ID"));
+    labels.put(SwarmLabels.TASK_NAME, Tasks.name(task));
+    labels.put(SwarmLabels.NODE_ID, nodeId);
+    return labels;
+  }
+
+  private static ContainerSpec.Healthcheck healthcheck(JsonObject hc) {
+    if (hc == null || strings(hc.getJsonArray("Test")).isEmpty()) return null; // keep the image's own
+    return new ContainerSpec.Healthcheck(strings(hc.getJsonArray("Test")), positive(hc.getLong("Interval")),
+        positive(hc.getLong("Timeout")), hc.getInteger("Retries"), positive(hc.getLong("StartPeriod")));
+  }
+
+  private static List<String> strings(JsonArray a) {
+    return a == null ? List.of() : a.stream().map(String::valueOf).toList();
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static Long positive(Long v) {
+    return v == null || v <= 0 ? null : v;
+  }
+}

@@ -1,0 +1,182 @@
+package io.enxame.agent.session;
+
+import io.enxame.shared.dispatcher.AgentMessage;
+import io.enxame.shared.dispatcher.Assignments;
+import io.enxame.shared.dispatcher.DispatcherMessage;
+import io.enxame.shared.dispatcher.DispatcherMethods;
+import io.enxame.shared.dispatcher.Heartbeat;
+import io.enxame.shared.dispatcher.Hello;
+import io.enxame.shared.dispatcher.StatusBatch;
+import io.enxame.shared.dispatcher.TaskStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The node's session with the dispatcher: one bidirectional gRPC stream that opens with Hello, then carries
+ * heartbeats and task statuses up and assignments down. A broken stream is reopened with backoff for as
+ * long as the session is open; the latest status of every task is re-sent on each new stream.
+ */
+public final class DispatcherSession {
+  private static final Logger LOG = LoggerFactory.getLogger(DispatcherSession.class);
+  /** Statuses observed within this window travel in one batch. */
+  static final long BATCH_WINDOW_MS = 10;
+
+  private final Vertx vertx;
+  private final GrpcClient client;
+  private final SocketAddress dispatcher;
+  private final Hello hello;
+  private final Handler<Assignments> onAssignments;
+  private final Supplier<Collection<TaskStatus>> latestStatuses;
+  private final Backoff backoff = new Backoff(100, 2000);
+  private final List<TaskStatus> pending = new ArrayList<>();
+  private Stream stream;
+  private long reconnectTimer = -1;
+  private long flushTimer = -1;
+  private boolean closed;
+
+  public DispatcherSession(Vertx vertx, SocketAddress dispatcher, Hello hello, Handler<Assignments> onAssignments,
+      Supplier<Collection<TaskStatus>> latestStatuses) {
+    this.vertx = vertx;
+    this.client = GrpcClient.client(vertx);
+    this.dispatcher = dispatcher;
+    this.hello = hello;
+    this.onAssignments = onAssignments;
+    this.latestStatuses = latestStatuses;
+  }
+
+  public void open() {
+    connect();
+  }
+
+  /** True once the dispatcher accepted the current stream. */
+  public boolean isAccepted() {
+    return stream != null && stream.accepted;
+  }
+
+  /** Queues a status for the next batch; without an accepted stream it waits for the resend on reconnect. */
+  public void report(TaskStatus status) {
+    if (!isAccepted()) return;
+    pending.add(status);
+    if (flushTimer < 0) flushTimer = vertx.setTimer(BATCH_WINDOW_MS, id -> flush());
+  }
+
+  private void flush() {
+    flushTimer = -1;
+    if (pending.isEmpty() || !isAccepted()) return;
+    stream.write(AgentMessage.newBuilder().setStatuses(StatusBatch.newBuilder().addAllStatuses(pending)).build());
+    pending.clear();
+  }
+
+  private void connect() {
+    reconnectTimer = -1;
+    if (closed) return;
+    Stream s = new Stream();
+    stream = s;
+    client.request(dispatcher, DispatcherMethods.SESSION_CLIENT).onComplete(ar -> {
+      if (ar.failed()) s.lost(ar.cause());
+      else s.opened(ar.result());
+    });
+  }
+
+  /** Ends the stream and the timers; the dispatcher sees the node leave. */
+  public Future<Void> close() {
+    closed = true;
+    if (reconnectTimer >= 0) vertx.cancelTimer(reconnectTimer);
+    if (flushTimer >= 0) vertx.cancelTimer(flushTimer);
+    if (stream != null) stream.shutdown();
+    stream = null;
+    return client.close();
+  }
+
+  /** One attempt at a stream; its handlers do nothing once it is no longer the session's current stream. */
+  private final class Stream {
+    private GrpcClientRequest<AgentMessage, DispatcherMessage> call;
+    private long heartbeatTimer = -1;
+    private boolean accepted;
+    private boolean dead;
+
+    void opened(GrpcClientRequest<AgentMessage, DispatcherMessage> call) {
+      this.call = call;
+      if (dead || closed) {
+        call.cancel();
+        return;
+      }
+      call.exceptionHandler(this::lost);
+      call.response().onComplete(ar -> {
+        if (ar.failed()) {
+          lost(ar.cause());
+          return;
+        }
+        GrpcClientResponse<AgentMessage, DispatcherMessage> response = ar.result();
+        response.handler(this::received);
+        response.exceptionHandler(this::lost);
+        response.endHandler(v -> lost(new IllegalStateException("dispatcher ended the session ("
+            + response.status() + (response.statusMessage() == null ? "" : ": " + response.statusMessage()) + ")")));
+      });
+      write(AgentMessage.newBuilder().setHello(hello).build());
+    }
+
+    private void received(DispatcherMessage msg) {
+      if (dead) return;
+      switch (msg.getKindCase()) {
+        case ACCEPTED -> accepted(msg.getAccepted().getHeartbeatPeriodMillis());
+        case ASSIGNMENTS -> onAssignments.handle(msg.getAssignments());
+        default -> LOG.debug("ignoring dispatcher message {}", msg.getKindCase());
+      }
+    }
+
+    private void accepted(long heartbeatMillis) {
+      accepted = true;
+      backoff.reset();
+      LOG.info("node {}: session accepted by {}", hello.getNodeId(), dispatcher);
+      long period = heartbeatMillis > 0 ? heartbeatMillis : 5000;
+      if (heartbeatTimer < 0) {
+        heartbeatTimer = vertx.setPeriodic(period, id -> write(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build()));
+      }
+      Collection<TaskStatus> latest = latestStatuses.get();
+      if (!latest.isEmpty()) write(AgentMessage.newBuilder().setStatuses(StatusBatch.newBuilder().addAllStatuses(latest)).build());
+    }
+
+    void write(AgentMessage msg) {
+      if (dead || call == null) return;
+      call.write(msg).onFailure(this::lost);
+    }
+
+    void lost(Throwable cause) {
+      if (dead) return;
+      shutdown();
+      if (closed || stream != this) return;
+      stream = null;
+      pending.clear(); // superseded by the full resend on the next stream
+      long delay = backoff.next();
+      LOG.warn("node {}: dispatcher session lost ({}), reconnecting in {} ms", hello.getNodeId(), cause.getMessage(), delay);
+      reconnectTimer = vertx.setTimer(delay, id -> connect());
+    }
+
+    void shutdown() {
+      dead = true;
+      accepted = false;
+      if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
+      heartbeatTimer = -1;
+      if (call != null) {
+        try {
+          call.cancel();
+        } catch (RuntimeException alreadyClosed) {
+          // nothing left to cancel
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.enxame.agent.exec;
+
+import io.enxame.shared.model.SwarmLabels;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ContainerSpecsTest {
+  static JsonObject task(String id, String desired, JsonObject containerSpec) {
+    return new JsonObject().put("ID", id).put("ServiceID", "svc1").put("Slot", 1).put("NodeID", "n1").put("DesiredState", desired)
+        .put("Spec", new JsonObject().put("ContainerSpec", containerSpec))
+        .put("Status", new JsonObject().put("State", "assigned"))
+        .put("ServiceAnnotations", new JsonObject().put("Name", "web"));
+  }
+
+  @Test
+  void mapsSwarmContainerSpecToDockerSettings() {
+    JsonObject cs = new JsonObject().put("Image", "busybox:latest")
+        .put("Command", new JsonArray().add("/bin/sh").add("-c")).put("Args", new JsonArray().add("sleep 1"))
+        .put("Env", new JsonArray().add("A=1")).put("Dir", "/tmp").put("User", "nobody").put("Hostname", "h")
+        .put("Init", true).put("StopSignal", "SIGINT").put("StopGracePeriod", 3_000_000_000L)
+        .put("Labels", new JsonObject().put("team", "a"))
+        .put("Healthcheck", new JsonObject().put("Test", new JsonArray().add("CMD").add("true"))
+            .put("Interval", 1_000_000_000L).put("Timeout", 2_000_000_000L).put("Retries", 3).put("StartPeriod", 0));
+    JsonObject task = task("t1", "running", cs);
+    task.getJsonObject("Spec").put("Resources", new JsonObject().put("Limits", new JsonObject().put("NanoCPUs", 500_000_000L).put("MemoryBytes", 64L << 20)));
+
+    ContainerSpec spec = ContainerSpecs.fromTask(task, "n1");
+
+    assertThat(spec.name()).isEqualTo("web.1.t1");
+    assertThat(spec.entrypoint()).containsExactly("/bin/sh", "-c");
+    assertThat(spec.cmd()).containsExactly("sleep 1");
+    assertThat(spec.env()).containsExactly("A=1");
+    assertThat(spec.workingDir()).isEqualTo("/tmp");
+    assertThat(spec.user()).isEqualTo("nobody");
+    assertThat(spec.init()).isTrue();
+    assertThat(spec.stopSignal()).isEqualTo("SIGINT");
+    assertThat(spec.stopTimeoutSeconds()).isEqualTo(3);
+    assertThat(spec.nanoCpus()).isEqualTo(500_000_000L);
+    assertThat(spec.memoryBytes()).isEqualTo(64L << 20);
+    assertThat(spec.healthcheck()).isEqualTo(new ContainerSpec.Healthcheck(List.of("CMD", "true"), 1_000_000_000L, 2_000_000_000L, 3, null));
+    assertThat(spec.labels()).containsEntry("team", "a").containsEntry(SwarmLabels.SERVICE_ID, "svc1")
+        .containsEntry(SwarmLabels.SERVICE_NAME, "web").containsEntry(SwarmLabels.TASK_ID, "t1")
+        .containsEntry(SwarmLabels.TASK_NAME, "web.1.t1").containsEntry(SwarmLabels.NODE_ID, "n1");
+    assertThat(ContainerSpecs.stopTimeoutSeconds(task)).isEqualTo(3);
+  }
+
+  @Test
+  void leavesImageDefaultsAlone() {
+    ContainerSpec spec = ContainerSpecs.fromTask(task("t1", "running", new JsonObject().put("Image", "busybox")), "n1");
+    assertThat(spec.entrypoint()).isEmpty();
+    assertThat(spec.cmd()).isEmpty();
+    assertThat(spec.healthcheck()).isNull();
+    assertThat(spec.stopTimeoutSeconds()).isNull();
+    assertThat(spec.memoryBytes()).isNull();
+    assertThat(ContainerSpecs.stopTimeoutSeconds(task("t1", "running", new JsonObject()))).isEqualTo(ContainerSpecs.DEFAULT_STOP_SECONDS);
+  }
+}
