@@ -1,0 +1,89 @@
+package io.enxame.deploy;
+
+import io.vertx.core.Vertx;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** The {@code enxame} command: one jar, any set of services. */
+public final class Enxame {
+  private static final String USAGE = """
+      Usage: enxame COMMAND [OPTIONS]
+
+      Commands:
+        up      Run a whole manager node with a node-agent for this machine (all-in-one)
+
+      Run 'enxame COMMAND --help' for the options of a command.""";
+
+  private Enxame() {}
+
+  public static void main(String[] args) throws Exception {
+    // Before any Vert.x or Hazelcast class loads: one logging backend for everything.
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      System.out.println(USAGE);
+      System.exit(args.length == 0 ? 2 : 0);
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "up" -> up(rest);
+      default -> {
+        System.err.println("enxame: unknown command '" + args[0] + "'\n\n" + USAGE);
+        System.exit(2);
+      }
+    }
+  }
+
+  private static void up(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("--help")) {
+      System.out.println(UpOptions.USAGE);
+      return;
+    }
+    UpOptions options;
+    try {
+      options = UpOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("enxame up: " + e.getMessage() + "\n\n" + UpOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    NodeIdentity id = identity(options);
+    Vertx vertx = Vertx.vertx();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // Undeploying leaves task containers running: the next start re-adopts them.
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("enxame: unclean stop: " + e);
+      }
+      stopped.countDown();
+    }, "enxame-shutdown"));
+    Suite.Manager m;
+    try {
+      m = Suite.up(vertx, options, id).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      System.err.println("enxame up: could not start: " + cause.getMessage());
+      System.exit(1);
+      return;
+    }
+    System.out.println("Enxame is ready: gateway on tcp://" + m.gatewayAddress() + ":" + m.gatewayPort()
+        + " (node " + id.nodeId() + (id.fresh() ? ", new swarm" : "") + ", data in " + options.dataDir() + ")");
+    System.out.flush();
+    stopped.await();
+  }
+
+  private static NodeIdentity identity(UpOptions options) throws IOException {
+    try {
+      return NodeIdentity.loadOrCreate(options.dataDir());
+    } catch (IOException e) {
+      System.err.println("enxame up: cannot use data dir " + options.dataDir() + ": " + e.getMessage());
+      System.exit(1);
+      throw e;
+    }
+  }
+}

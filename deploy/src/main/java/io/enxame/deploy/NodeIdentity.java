@@ -1,0 +1,37 @@
+package io.enxame.deploy;
+
+import io.enxame.shared.model.Ids;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Who this node is: its ID and hostname, made on the first start and kept in the data dir. */
+record NodeIdentity(String nodeId, String hostname, boolean fresh) {
+  private static final String FILE = "node.json";
+
+  static NodeIdentity loadOrCreate(Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    Path file = dataDir.resolve(FILE);
+    if (Files.exists(file)) {
+      JsonObject json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+      return new NodeIdentity(json.getString("nodeId"), json.getString("hostname"), false);
+    }
+    NodeIdentity id = new NodeIdentity(Ids.newId(), localHostname(), true);
+    Path tmp = dataDir.resolve(FILE + ".tmp");
+    Files.writeString(tmp, new JsonObject().put("nodeId", id.nodeId).put("hostname", id.hostname).encodePrettily());
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return id;
+  }
+
+  private static String localHostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.enxame.deploy;
+
+import io.enxame.agent.NodeAgentVerticle;
+import io.enxame.gateway.GatewayVerticle;
+import io.enxame.scheduler.SchedulerVerticle;
+import io.enxame.store.StoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Assembles services into a process. {@link #manager} deploys the control plane (store, scheduler
+ * with its dispatcher, gateway); {@link #node} deploys the node-side services. {@code enxame up}
+ * runs both in one Vert.x instance; in a cluster each runs where it is needed and they meet on the
+ * clustered event bus and the dispatcher's gRPC port.
+ */
+public final class Suite {
+  private Suite() {}
+
+  /** Where the control plane ended up listening (ports may have been chosen by the OS). */
+  public record Manager(String gatewayAddress, int gatewayPort, String dispatcherAddress, int dispatcherPort) {}
+
+  public static Future<Manager> manager(Vertx vertx, UpOptions o, NodeIdentity id) {
+    JsonObject store = new JsonObject()
+        .put("nodeId", id.nodeId()).put("hostname", id.hostname())
+        .put("dataDir", o.dataDir().toString())
+        .put("raftHost", o.advertiseAddr()).put("raftPort", o.raftPort())
+        .put("advertiseAddr", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort())
+        .put("initSwarm", true);
+    SchedulerVerticle scheduler = new SchedulerVerticle();
+    GatewayVerticle gateway = new GatewayVerticle();
+    return deploy(vertx, new StoreVerticle(), store)
+        .compose(v -> deploy(vertx, scheduler, new JsonObject()
+            .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort())))
+        .compose(v -> deploy(vertx, gateway, new JsonObject()
+            .put("host", o.advertiseAddr()).put("port", o.gatewayPort()).put("nodeId", id.nodeId())))
+        .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort()));
+  }
+
+  public static Future<String> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost) {
+    JsonObject agent = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr);
+    if (dockerHost != null) agent.put("dockerHost", dockerHost);
+    return deploy(vertx, new NodeAgentVerticle(), agent);
+  }
+
+  /** {@code enxame up}: a whole manager node and its node-side services in one Vert.x instance. */
+  public static Future<Manager> up(Vertx vertx, UpOptions o, NodeIdentity id) {
+    return manager(vertx, o, id).compose(m ->
+        node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost()).map(m));
+  }
+
+  private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config));
+  }
+}

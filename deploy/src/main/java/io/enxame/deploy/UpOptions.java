@@ -1,0 +1,50 @@
+package io.enxame.deploy;
+
+import java.nio.file.Path;
+
+/** Options of {@code enxame up}: where state lives and which address and ports this node uses. */
+record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispatcherPort, int raftPort, String dockerHost) {
+
+  static final String USAGE = """
+      Usage: enxame up [--data-dir DIR] [--advertise-addr IP] [--port N]
+                       [--dispatcher-port N] [--raft-port N] [--docker-host URI]
+
+      Runs a whole manager node in the foreground: the cluster store (Raft), the scheduler and
+      dispatcher, the Docker API gateway on IP:N (default 127.0.0.1:2375) and a node-agent for the
+      local Docker engine. A fresh data dir starts a new swarm; an existing one resumes it.""";
+
+  static UpOptions defaults() {
+    return new UpOptions(Path.of(System.getProperty("user.home"), ".enxame"), "127.0.0.1", 2375, 2377, 2378, null);
+  }
+
+  static UpOptions parse(String[] args) {
+    UpOptions o = defaults();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : (i + 1 < args.length ? args[i + 1] : null);
+      String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (!arg.contains("=")) i++;
+      if (value == null) throw new IllegalArgumentException("flag needs a value: " + flag);
+      o = switch (flag) {
+        case "--data-dir" -> new UpOptions(Path.of(value), o.advertiseAddr, o.gatewayPort, o.dispatcherPort, o.raftPort, o.dockerHost);
+        case "--advertise-addr" -> new UpOptions(o.dataDir, value, o.gatewayPort, o.dispatcherPort, o.raftPort, o.dockerHost);
+        case "--port" -> new UpOptions(o.dataDir, o.advertiseAddr, port(flag, value), o.dispatcherPort, o.raftPort, o.dockerHost);
+        case "--dispatcher-port" -> new UpOptions(o.dataDir, o.advertiseAddr, o.gatewayPort, port(flag, value), o.raftPort, o.dockerHost);
+        case "--raft-port" -> new UpOptions(o.dataDir, o.advertiseAddr, o.gatewayPort, o.dispatcherPort, port(flag, value), o.dockerHost);
+        case "--docker-host" -> new UpOptions(o.dataDir, o.advertiseAddr, o.gatewayPort, o.dispatcherPort, o.raftPort, value);
+        default -> throw new IllegalArgumentException("unknown flag: " + flag);
+      };
+    }
+    return o;
+  }
+
+  private static int port(String flag, String value) {
+    try {
+      int p = Integer.parseInt(value);
+      if (p < 0 || p > 65535) throw new NumberFormatException();
+      return p;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be a port number (0-65535): " + value);
+    }
+  }
+}
