@@ -77,6 +77,11 @@ docker swarm leave --force >/dev/null 2>&1 || true
 docker swarm init --listen-addr 127.0.0.1:12377 --advertise-addr 127.0.0.1:12377 >/dev/null
 swarm_host="unix:///var/run/docker.sock"
 
+# One untimed round each, so that neither side is measured cold (JIT, image cache, first network).
+time_service "$enxame_host" 1 >/dev/null
+time_service "$swarm_host" 1 >/dev/null
+time_engine 1 >/dev/null
+
 echo "| N | Enxame (ms) | Swarm (ms) | engine limit (ms) | Enxame / Swarm | Enxame / engine |"
 echo "|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do

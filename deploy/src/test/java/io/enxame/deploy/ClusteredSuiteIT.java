@@ -1,5 +1,7 @@
 package io.enxame.deploy;
 
+import io.enxame.shared.testing.Eventually;
+import io.enxame.shared.testing.Ports;
 import com.hazelcast.config.Config;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;

@@ -1,5 +1,7 @@
 package io.enxame.deploy;
 
+import io.enxame.shared.testing.Eventually;
+import io.enxame.shared.testing.Ports;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DockerCliAcceptanceIT {
+  private static final String IMAGE_2 = "enxame-test/busybox:v2";
   @TempDir static Path dataDir;
 
   private String image;
@@ -61,6 +64,7 @@ class DockerCliAcceptanceIT {
       if (vertx != null) stopEnxame();
     } finally {
       if (id != null) DockerCli.removeTaskContainers(id.nodeId());
+      engine.run("rmi", IMAGE_2);
     }
   }
 
@@ -126,6 +130,12 @@ class DockerCliAcceptanceIT {
     List<String> after = containers("web", false);
     assertThat(after).hasSize(2).doesNotContainAnyElementsOf(before);
     assertThat(engine.run("inspect", "--format", "{{json .Config.Env}}", after.get(0)).ok().out()).contains("COLOR=blue");
+
+    engine.run("tag", image, IMAGE_2).ok(); // removed in stop(): the service runs it from here on
+    cli.run("service", "update", "--image", IMAGE_2, "web").ok();
+    List<String> replaced = containers("web", false);
+    assertThat(replaced).hasSize(2).doesNotContainAnyElementsOf(after);
+    assertThat(engine.run("inspect", "--format", "{{.Config.Image}}", replaced.get(0)).ok().out().trim()).isEqualTo(IMAGE_2);
   }
 
   @Test
@@ -178,7 +188,8 @@ class DockerCliAcceptanceIT {
         "--update-monitor", "1s", image, "sleep", "300").ok();
     assertThat(created.out()).contains("verify: Service converged");
     assertThat(old.run("service", "ls").ok().out()).containsPattern("old\\s+replicated\\s+2/2");
-    old.run("service", "scale", "old=1").ok();
+    assertThat(cli.run("service", "scale", "web=3", "old=1").ok().out()).contains("web scaled to 3").contains("old scaled to 1");
+    assertThat(cli.run("service", "ls").ok().out()).containsPattern("web\\s+replicated\\s+3/3").containsPattern("old\\s+replicated\\s+1/1");
     old.run("service", "rm", "old").ok();
     Eventually.until("old's containers removed", Duration.ofSeconds(30), () -> containers("old", true), List::isEmpty);
   }

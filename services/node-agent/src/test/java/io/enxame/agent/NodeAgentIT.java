@@ -1,5 +1,7 @@
 package io.enxame.agent;
 
+import static io.enxame.shared.testing.Blocking.await;
+import static io.enxame.shared.testing.Eventually.until;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
@@ -92,25 +94,10 @@ class NodeAgentIT {
     return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(SwarmLabels.TASK_ID, taskId)).exec();
   }
 
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  private static <T> T eventually(Supplier<T> probe, Predicate<T> done) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    T last = probe.get();
-    while (!done.test(last)) {
-      if (System.nanoTime() > deadline) throw new AssertionError("condition not reached; last: " + last);
-      Thread.sleep(50);
-      last = probe.get();
-    }
-    return last;
-  }
-
   /** The first status of this task in this state, once it arrives. */
   private TaskStatus awaitStatus(String taskId, String state) throws InterruptedException {
     try {
-      return eventually(() -> findStatus(taskId, state), Optional::isPresent).orElseThrow();
+      return until(() -> findStatus(taskId, state), Optional::isPresent).orElseThrow();
     } catch (AssertionError e) {
       throw new AssertionError("no " + state + " status for " + taskId + "; got " + dispatcher.statuses, e);
     }
@@ -158,7 +145,7 @@ class NodeAgentIT {
     assertThat(c.getConfig().getEnv()).contains("ENXAME=1");
     assertThat(c.getHostConfig().getInit()).isTrue();
     assertThat(c.getHostConfig().getRestartPolicy().getName()).isIn("no", "");
-    eventually(dispatcher.heartbeats::get, n -> n >= 1);
+    until(dispatcher.heartbeats::get, n -> n >= 1);
 
     docker.killContainerCmd(running.getContainerId()).exec();
 
@@ -180,7 +167,7 @@ class NodeAgentIT {
     assertThat(docker.inspectContainerCmd(containerId).exec().getState().getRunning()).isFalse();
 
     dispatcher.send(Assignments.newBuilder().addRemovedTaskIds(id).build());
-    eventually(() -> containersOf(id), List::isEmpty);
+    until(() -> containersOf(id), List::isEmpty);
   }
 
   @Test
@@ -215,7 +202,7 @@ class NodeAgentIT {
     dispatcher.statuses.clear();
     await(dispatcher.listen(port));
 
-    eventually(() -> dispatcher.hellos.size(), n -> n == 2);
+    until(() -> dispatcher.hellos.size(), n -> n == 2);
     awaitStatus(id, "running");
     assertThat(containersOf(id)).hasSize(1);
   }
@@ -232,7 +219,7 @@ class NodeAgentIT {
     await(deployAgent());
 
     awaitStatus(kept, "running");
-    eventually(() -> containersOf(orphan), List::isEmpty);
+    until(() -> containersOf(orphan), List::isEmpty);
     assertThat(containersOf(kept)).hasSize(1);
   }
 

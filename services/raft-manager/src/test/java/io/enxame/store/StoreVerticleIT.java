@@ -6,6 +6,7 @@ import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.ChangeEvent;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
+import io.enxame.shared.testing.Ports;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -32,14 +31,10 @@ class StoreVerticleIT {
     return new JsonObject().put("nodeId", "n1").put("dataDir", dataDir.toString()).put("raftPort", port).put("hostname", "h1");
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) { return s.getLocalPort(); }
-  }
-
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   void servesTransactionsAndRecoversAfterRestart(Vertx vertx, VertxTestContext tc) throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     StoreClient store = new StoreClient(vertx.eventBus());
     JsonObject service = new JsonObject().put("ID", "s1").put("Spec", new JsonObject().put("Name", "web"));
     var changes = new java.util.concurrent.CopyOnWriteArrayList<ChangeEvent>();

@@ -5,6 +5,7 @@ import io.enxame.shared.model.Ids;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
+import io.enxame.shared.testing.Ports;
 import io.enxame.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -13,7 +14,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -32,7 +32,7 @@ public final class GatewayFixture {
     JsonObject config = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("nodeId", SELF);
     JsonObject storeConfig;
     try {
-      storeConfig = new JsonObject().put("nodeId", "store1").put("initSwarm", false).put("raftPort", freePort())
+      storeConfig = new JsonObject().put("nodeId", "store1").put("initSwarm", false).put("raftPort", Ports.free())
           .put("dataDir", Files.createTempDirectory(Path.of("target"), "store").toString());
     } catch (IOException e) {
       return Future.failedFuture(e);
@@ -44,12 +44,6 @@ public final class GatewayFixture {
             StoreOp.create(Kind.NODES, node(GONE, "worker-2", "worker", "down"))))
         .compose(tx -> vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)))
         .map(id -> gateway.actualPort());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   public static JsonObject cluster() {

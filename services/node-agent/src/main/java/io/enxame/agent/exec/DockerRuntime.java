@@ -30,6 +30,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +45,8 @@ public final class DockerRuntime implements ContainerRuntime {
 
   private final Vertx vertx;
   private final DockerClient docker;
+  /** Images seen present on the engine; forgotten when a create says otherwise. */
+  private final Set<String> knownImages = ConcurrentHashMap.newKeySet();
 
   public DockerRuntime(Vertx vertx, DockerClient docker) {
     this.vertx = vertx;
@@ -115,9 +119,12 @@ public final class DockerRuntime implements ContainerRuntime {
 
   @Override
   public Future<Boolean> hasImage(String image) {
+    // Many tasks of one service start at once: ask the engine about an image once, not once per task.
+    if (knownImages.contains(image)) return Future.succeededFuture(true);
     return blocking(() -> {
       try {
         docker.inspectImageCmd(image).exec();
+        knownImages.add(image);
         return true;
       } catch (NotFoundException e) {
         return false;
@@ -137,7 +144,14 @@ public final class DockerRuntime implements ContainerRuntime {
 
   @Override
   public Future<String> create(ContainerSpec spec) {
-    return blocking(() -> createCmd(spec).exec().getId());
+    return blocking(() -> {
+      try {
+        return createCmd(spec).exec().getId();
+      } catch (NotFoundException e) {
+        knownImages.remove(spec.image()); // removed from the engine since we saw it: look (and pull) again next time
+        throw e;
+      }
+    });
   }
 
   private CreateContainerCmd createCmd(ContainerSpec spec) {

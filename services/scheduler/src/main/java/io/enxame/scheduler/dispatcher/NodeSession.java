@@ -7,6 +7,7 @@ import io.enxame.shared.dispatcher.SessionAccepted;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.GrpcServerRequest;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -18,6 +19,8 @@ final class NodeSession {
   private final String id;
   private final Map<String, String> changed = new LinkedHashMap<>();
   private final Set<String> removed = new LinkedHashSet<>();
+  /** What the node was last told of each task: only a change to it is worth sending again. */
+  private final Map<String, JsonObject> sent = new HashMap<>();
   private String nodeId;
   private long lastSeenNanos = System.nanoTime();
   private boolean closed;
@@ -42,20 +45,39 @@ final class NodeSession {
 
   void sendFull(Iterable<JsonObject> tasks) {
     Assignments.Builder b = Assignments.newBuilder().setFull(true);
-    tasks.forEach(t -> b.addTasksJson(t.encode()));
+    sent.clear();
+    tasks.forEach(t -> {
+      b.addTasksJson(t.encode());
+      sent.put(t.getString("ID"), assignment(t));
+    });
     changed.clear();
     removed.clear();
     send(DispatcherMessage.newBuilder().setAssignments(b).build());
   }
 
+  /**
+   * Queues a changed task unless only its observed status moved: the node reported that status
+   * itself, and echoing it back would only make the agent look at its container again.
+   */
   void queueChanged(JsonObject task) {
-    changed.put(task.getString("ID"), task.encode());
-    removed.remove(task.getString("ID"));
+    String id = task.getString("ID");
+    JsonObject assignment = assignment(task);
+    if (assignment.equals(sent.get(id))) return;
+    sent.put(id, assignment);
+    changed.put(id, task.encode());
+    removed.remove(id);
   }
 
   void queueRemoved(String taskId) {
+    sent.remove(taskId);
     changed.remove(taskId);
     removed.add(taskId);
+  }
+
+  /** The part of a task that tells a node what to do. */
+  private static JsonObject assignment(JsonObject task) {
+    return new JsonObject().put("DesiredState", task.getValue("DesiredState")).put("NodeID", task.getValue("NodeID"))
+        .put("Spec", task.getValue("Spec"));
   }
 
   void flush() {

@@ -1,5 +1,7 @@
 package io.enxame.scheduler.dispatcher;
 
+import static io.enxame.shared.testing.Blocking.await;
+import static io.enxame.shared.testing.Eventually.until;
 import io.enxame.scheduler.SchedulerVerticle;
 import io.enxame.shared.dispatcher.AgentMessage;
 import io.enxame.shared.dispatcher.DispatcherMessage;
@@ -11,6 +13,7 @@ import io.enxame.shared.model.Kind;
 import io.enxame.shared.model.Times;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
+import io.enxame.shared.testing.Ports;
 import io.enxame.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -24,8 +27,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,17 +51,13 @@ class DispatcherIT {
   private GrpcClient grpc;
   private final Map<String, JsonObject> assigned = new ConcurrentHashMap<>();
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) { return s.getLocalPort(); }
-  }
-
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
     store = new StoreClient(vertx.eventBus());
     scheduler = new SchedulerVerticle();
     JsonObject storeConfig = new JsonObject().put("nodeId", "node1").put("dataDir", dataDir.toString())
-        .put("raftPort", freePort()).put("hostname", "host1");
+        .put("raftPort", Ports.free()).put("hostname", "host1");
     await(vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(storeConfig))
         .compose(v -> vertx.deployVerticle(scheduler, new DeploymentOptions().setConfig(new JsonObject().put("dispatcherPort", 0)))));
     grpc = GrpcClient.client(vertx);
@@ -69,21 +66,6 @@ class DispatcherIT {
   @AfterEach
   void stop() throws Exception {
     await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  private static <T> T eventually(Supplier<T> probe, java.util.function.Predicate<T> done) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    T last = probe.get();
-    while (!done.test(last)) {
-      if (System.nanoTime() > deadline) throw new AssertionError("condition not reached; last: " + last);
-      Thread.sleep(50);
-      last = probe.get();
-    }
-    return last;
   }
 
   private GrpcClientRequest<AgentMessage, DispatcherMessage> session(String nodeId) throws Exception {
@@ -120,7 +102,7 @@ class DispatcherIT {
   @Test
   void assignsTasksRecordsStatusesAndReplacesFailures() throws Exception {
     GrpcClientRequest<AgentMessage, DispatcherMessage> call = session("node1");
-    eventually(() -> {
+    until(() -> {
       try {
         return await(store.get(Kind.NODES, "node1"));
       } catch (Exception e) {
@@ -134,14 +116,14 @@ class DispatcherIT {
         .put("Mode", new JsonObject().put("Replicated", new JsonObject().put("Replicas", 2)));
     await(store.tx(StoreOp.create(Kind.SERVICES, new JsonObject().put("ID", "svc1").put("Spec", spec))));
 
-    eventually(() -> assigned.size(), n -> n == 2);
+    until(() -> assigned.size(), n -> n == 2);
     assigned.keySet().forEach(id -> call.write(status(id, "running", "", 0)));
-    eventually(this::tasks, ts -> ts.stream().filter(t -> "running".equals(t.getJsonObject("Status").getString("State"))).count() == 2);
+    until(this::tasks, ts -> ts.stream().filter(t -> "running".equals(t.getJsonObject("Status").getString("State"))).count() == 2);
 
     String victim = assigned.keySet().iterator().next();
     long slot = assigned.get(victim).getLong("Slot");
     call.write(status(victim, "failed", "task: non-zero exit (137)", 137));
-    List<JsonObject> after = eventually(this::tasks, ts -> ts.size() == 3);
+    List<JsonObject> after = until(this::tasks, ts -> ts.size() == 3);
     JsonObject dead = after.stream().filter(t -> t.getString("ID").equals(victim)).findFirst().orElseThrow();
     assertThat(dead.getString("DesiredState")).isEqualTo("shutdown");
     assertThat(dead.getJsonObject("Status").getString("Err")).isEqualTo("task: non-zero exit (137)");
@@ -155,7 +137,7 @@ class DispatcherIT {
 
     // Removing the service removes its tasks from the node's assignments.
     await(store.tx(after.stream().map(t -> StoreOp.delete(Kind.TASKS, t.getString("ID"))).toList()));
-    eventually(() -> assigned.size(), n -> n == 0);
+    until(() -> assigned.size(), n -> n == 0);
     call.end();
   }
 
