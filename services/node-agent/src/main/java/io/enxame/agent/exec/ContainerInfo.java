@@ -8,6 +8,11 @@ package io.enxame.agent.exec;
  */
 public record ContainerInfo(String id, String status, boolean running, long exitCode, long pid, String health, String error) {
 
+  /** A container the engine has just created and nobody has started yet. */
+  public static ContainerInfo justCreated(String id) {
+    return new ContainerInfo(id, "created", false, 0, 0, null, null);
+  }
+
   public boolean created() { return "created".equals(status); }
 
   public boolean exited() { return "exited".equals(status) || "dead".equals(status); }

@@ -135,8 +135,9 @@ public final class TaskController {
         .compose(v -> runtime.create(spec))
         .compose(id -> {
           containerId = id;
-          // The desired state may have moved on while the image was pulled: decide again.
-          return inspect().compose(c -> act(Action.decide(Tasks.desired(task), state, c), c));
+          // Just created, so no need to ask the engine; but the desired state may have moved on meanwhile.
+          ContainerInfo created = ContainerInfo.justCreated(id);
+          return act(Action.decide(Tasks.desired(task), state, created), created);
         }, e -> {
           if (e instanceof RuntimeFailure f && f.isConflict()) return adoptExisting();
           return report(TaskState.REJECTED, "preparing", e.getMessage(), null);
