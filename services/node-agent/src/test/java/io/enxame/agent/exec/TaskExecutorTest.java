@@ -1,5 +1,6 @@
 package io.enxame.agent.exec;
 
+import io.enxame.shared.testing.Eventually;
 import io.enxame.shared.dispatcher.Assignments;
 import io.enxame.shared.dispatcher.TaskStatus;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -252,11 +254,8 @@ class TaskExecutorTest {
 
     vertx.runOnContext(v -> runtime.eventsEnd.handle(new RuntimeException("connection reset")));
 
-    long deadline = System.currentTimeMillis() + 5000;
-    while (runtime.subscriptions.get() < 2 || executor.latestStatuses().stream().noneMatch(s -> s.getState().equals("failed"))) {
-      assertThat(System.currentTimeMillis()).isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    Eventually.until("the events stream reopened and the exit reported", Duration.ofSeconds(5), () -> runtime.subscriptions.get() >= 2
+        && executor.latestStatuses().stream().anyMatch(s -> s.getState().equals("failed")), Boolean::booleanValue);
     assertThat(executor.latestStatuses()).singleElement().satisfies(s -> assertThat(s.getErr()).isEqualTo("task: non-zero exit (137)"));
   }
 }

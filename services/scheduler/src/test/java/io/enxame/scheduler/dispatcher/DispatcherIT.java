@@ -91,6 +91,14 @@ class DispatcherIT {
         .setTimestampNanos(Times.toNanos(Instant.now())))).build();
   }
 
+  private String stateOf(String taskId) {
+    try {
+      return await(store.get(Kind.TASKS, taskId)).getJsonObject("Status").getString("State");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private List<JsonObject> tasks() {
     try {
       return await(store.list(Kind.TASKS));
@@ -130,10 +138,15 @@ class DispatcherIT {
     assertThat(after).filteredOn(t -> t.getLong("Slot") == slot && !t.getString("ID").equals(victim))
         .singleElement().satisfies(t -> assertThat(t.getString("DesiredState")).isEqualTo("running"));
 
-    // A status that would move a task backwards is ignored.
-    call.write(status(victim, "running", "", 0));
-    Thread.sleep(300);
-    assertThat(await(store.get(Kind.TASKS, victim)).getJsonObject("Status").getString("State")).isEqualTo("failed");
+    // A status that would move a task backwards is ignored. It travels in one batch with a forward
+    // status of the replacement: once that one is recorded, the whole batch has been handled.
+    String replacement = after.stream().filter(t -> t.getLong("Slot") == slot && !t.getString("ID").equals(victim))
+        .findFirst().orElseThrow().getString("ID");
+    call.write(AgentMessage.newBuilder().setStatuses(StatusBatch.newBuilder()
+        .addStatuses(status(victim, "running", "", 0).getStatuses().getStatuses(0))
+        .addStatuses(status(replacement, "running", "", 0).getStatuses().getStatuses(0))).build());
+    until(() -> stateOf(replacement), "running"::equals);
+    assertThat(stateOf(victim)).isEqualTo("failed");
 
     // Removing the service removes its tasks from the node's assignments.
     await(store.tx(after.stream().map(t -> StoreOp.delete(Kind.TASKS, t.getString("ID"))).toList()));
