@@ -140,7 +140,7 @@ class DockerCliAcceptanceIT {
 
   @Test
   @Order(5)
-  void aKilledTaskIsReplaced() {
+  void aKilledOrRemovedTaskIsReplaced() {
     String victim = containers("web", false).get(0);
     String slot = victim.substring(0, victim.lastIndexOf('.'));
     engine.run("kill", victim).ok();
@@ -148,6 +148,13 @@ class DockerCliAcceptanceIT {
         c -> c.size() == 2 && c.stream().anyMatch(n -> n.startsWith(slot + ".") && !n.equals(victim)));
     String ps = cli.run("service", "ps", "web", "--no-trunc").ok().out();
     assertThat(ps).contains("task: non-zero exit (137)");
+
+    String removed = containers("web", false).get(0);
+    String removedSlot = removed.substring(0, removed.lastIndexOf('.'));
+    engine.run("rm", "-f", removed).ok();
+    Eventually.until("a replacement in " + removedSlot, Duration.ofSeconds(60), () -> containers("web", false),
+        c -> c.size() == 2 && c.stream().anyMatch(n -> n.startsWith(removedSlot + ".") && !n.equals(removed)));
+    assertThat(cli.run("service", "ps", "web", "--no-trunc").ok().out()).contains("task: container removed");
   }
 
   @Test
