@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -66,17 +67,21 @@ public final class Orchestrator {
     NodeLoad load = NodeLoad.of(view.all(Kind.TASKS));
     List<JsonObject> ops = new ArrayList<>();
     Optional<Instant> wake = Optional.empty();
+    Map<String, List<JsonObject>> tasksByService = view.tasksByService();
     for (JsonObject service : view.all(Kind.SERVICES)) {
       if (!ReplicatedReconciler.handles(service)) continue;
-      ReplicatedReconciler.Result r = ReplicatedReconciler.reconcile(service, view.tasksOfService(service.getString("ID")),
+      ReplicatedReconciler.Result r = ReplicatedReconciler.reconcile(service,
+          tasksByService.getOrDefault(service.getString("ID"), List.of()),
           view.all(Kind.NODES), load, now, view.taskHistoryLimit());
       ops.addAll(r.ops());
       wake = earliest(wake, r.wakeAt());
     }
     // Tasks whose service is gone (created while it was being removed): nothing will ever run them.
-    view.all(Kind.TASKS).stream()
-        .filter(t -> view.get(Kind.SERVICES, t.getString("ServiceID")) == null)
-        .forEach(t -> ops.add(StoreOp.deleteIfExists(Kind.TASKS, t.getString("ID"))));
+    tasksByService.forEach((serviceId, tasks) -> {
+      if (view.get(Kind.SERVICES, serviceId) == null) {
+        tasks.forEach(t -> ops.add(StoreOp.deleteIfExists(Kind.TASKS, t.getString("ID"))));
+      }
+    });
     wake.ifPresent(this::wakeAt);
     if (ops.isEmpty()) return;
     inFlight = true;

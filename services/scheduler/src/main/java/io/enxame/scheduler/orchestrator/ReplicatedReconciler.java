@@ -142,20 +142,23 @@ public final class ReplicatedReconciler {
       if (!due.isAfter(now)) setDesired(task, TaskState.RUNNING.wire());
       else wakeAt = wakeAt == null || due.isBefore(wakeAt) ? due : wakeAt;
     }
-    String node = task.getString("NodeID", "");
-    if (node.isEmpty()) {
-      Placement.Decision d = Placement.place(service.getString("ID"), nodes, load);
-      String explanation = d.explanation();
-      String previousErr = Json.string(task, "Status.Err");
-      if (d.nodeId().isPresent()) {
-        ops.add(StoreOp.mergeIfExists(Kind.TASKS, task.getString("ID"), new JsonObject()
-            .put("NodeID", d.nodeId().get())
-            .put("Status", TaskFactory.status(TaskState.ASSIGNED.wire(), explanation, null, now))));
-      } else if (!explanation.equals(previousErr)) {
-        ops.add(StoreOp.mergeIfExists(Kind.TASKS, task.getString("ID"), new JsonObject()
-            .put("Status", TaskFactory.status(TaskState.PENDING.wire(), "pending task scheduling", explanation, now))));
-      }
+    if (task.getString("NodeID", "").isEmpty()) {
+      JsonObject placed = place();
+      // A task that still fits nowhere is rewritten only when the reason changes.
+      boolean news = placed.containsKey("NodeID")
+          || !Json.string(placed, "Status.Err").equals(Json.string(task, "Status.Err"));
+      if (news) ops.add(StoreOp.mergeIfExists(Kind.TASKS, task.getString("ID"), placed));
     }
+  }
+
+  /** The fields placement decides for a new or unassigned task: its node and status, or why it waits. */
+  private JsonObject place() {
+    Placement.Decision d = Placement.place(service.getString("ID"), nodes, load);
+    return d.nodeId()
+        .map(node -> new JsonObject().put("NodeID", node)
+            .put("Status", TaskFactory.status(TaskState.ASSIGNED.wire(), d.explanation(), null, now)))
+        .orElseGet(() -> new JsonObject()
+            .put("Status", TaskFactory.status(TaskState.PENDING.wire(), "pending task scheduling", d.explanation(), now)));
   }
 
   /** Slots above the replica count: shut down what runs, forget what has stopped. */
@@ -181,13 +184,7 @@ public final class ReplicatedReconciler {
   }
 
   private void createTask(long slot, TaskState desired) {
-    JsonObject task = TaskFactory.newTask(service, slot, desired.wire(), now);
-    Placement.Decision d = Placement.place(service.getString("ID"), nodes, load);
-    if (d.nodeId().isPresent()) {
-      task.put("NodeID", d.nodeId().get()).put("Status", TaskFactory.status(TaskState.ASSIGNED.wire(), d.explanation(), null, now));
-    } else {
-      task.put("Status", TaskFactory.status(TaskState.PENDING.wire(), "pending task scheduling", d.explanation(), now));
-    }
+    JsonObject task = TaskFactory.newTask(service, slot, desired.wire(), now).mergeIn(place());
     ops.add(StoreOp.create(Kind.TASKS, task));
   }
 

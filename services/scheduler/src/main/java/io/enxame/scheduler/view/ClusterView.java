@@ -70,9 +70,10 @@ public final class ClusterView {
 
   public Optional<JsonObject> cluster() { return objects.get(Kind.CLUSTER).values().stream().findFirst(); }
 
-  public List<JsonObject> tasksOfService(String serviceId) {
-    List<JsonObject> out = new ArrayList<>();
-    for (JsonObject t : objects.get(Kind.TASKS).values()) if (serviceId.equals(t.getString("ServiceID"))) out.add(t);
+  /** Every task grouped by its service, in one pass over the tasks. */
+  public Map<String, List<JsonObject>> tasksByService() {
+    Map<String, List<JsonObject>> out = new HashMap<>();
+    for (JsonObject t : objects.get(Kind.TASKS).values()) out.computeIfAbsent(t.getString("ServiceID", ""), s -> new ArrayList<>()).add(t);
     return out;
   }
 
