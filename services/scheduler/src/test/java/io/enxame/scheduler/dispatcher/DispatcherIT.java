@@ -148,8 +148,10 @@ class DispatcherIT {
     until(() -> stateOf(replacement), "running"::equals);
     assertThat(stateOf(victim)).isEqualTo("failed");
 
-    // Removing the service removes its tasks from the node's assignments.
-    await(store.tx(after.stream().map(t -> StoreOp.delete(Kind.TASKS, t.getString("ID"))).toList()));
+    // Removing the service (with its tasks, in one transaction, as the gateway does) empties the node's assignments.
+    List<JsonObject> removal = new java.util.ArrayList<>(List.of(StoreOp.delete(Kind.SERVICES, "svc1")));
+    tasks().forEach(t -> removal.add(StoreOp.delete(Kind.TASKS, t.getString("ID"))));
+    await(store.tx(removal));
     until(() -> assigned.size(), n -> n == 0);
     call.end();
   }
