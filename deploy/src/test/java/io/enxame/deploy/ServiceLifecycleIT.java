@@ -108,6 +108,12 @@ class ServiceLifecycleIT {
     Eventually.until("only updated containers", Duration.ofSeconds(30), () -> running("sf"), names -> names.size() == 2
         && names.stream().allMatch(c -> engine.run("inspect", "--format", "{{json .Config.Env}}", c).out().contains("V=2")));
     Eventually.until("the update to complete", Duration.ofSeconds(30), () -> inspect("sf", "{{.UpdateStatus.State}}"), "completed"::equals);
+    // The same spec again changes nothing: no task is restarted.
+    List<String> settled = running("sf");
+    cli.run("service", "update", "--detach", "sf").ok();
+    assertThat(inspect("sf", "{{.UpdateStatus}}")).isEqualTo("<nil>");
+    Thread.sleep(1000); // a replacement would have begun well within this
+    assertThat(running("sf")).containsExactlyInAnyOrderElementsOf(settled);
     cli.run("service", "rm", "sf").ok();
   }
 
