@@ -1,6 +1,10 @@
 package io.enxame.shared.model;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** Facts about task objects that the gateway, the scheduler and the agent must agree on. */
 public final class Tasks {
@@ -26,5 +30,29 @@ public final class Tasks {
 
   public static TaskState desired(JsonObject task) {
     return TaskState.fromWire(task.getString("DesiredState")).orElse(TaskState.RUNNING);
+  }
+
+  /** The network a task container is attached to: the engine's default bridge until overlay networks exist. */
+  public static final String BRIDGE = "bridge";
+
+  /**
+   * A task's addresses where Docker keeps them: {@code NetworksAttachments[].Addresses}, CIDR strings such
+   * as {@code 172.17.0.3/16}; the agent reports them from the container's inspect output.
+   */
+  public static JsonArray networksAttachments(List<String> addresses) {
+    JsonObject network = new JsonObject().put("ID", BRIDGE).put("Spec", new JsonObject().put("Name", BRIDGE).put("Driver", BRIDGE));
+    return new JsonArray().add(new JsonObject().put("Network", network).put("Addresses", new JsonArray(new ArrayList<>(addresses))));
+  }
+
+  /** The task's IP addresses (prefix lengths dropped), in attachment order; empty until the agent reported them. */
+  public static List<String> ips(JsonObject task) {
+    List<String> out = new ArrayList<>();
+    for (Object a : Json.arrayOrEmpty(task, "NetworksAttachments")) {
+      if (!(a instanceof JsonObject attachment)) continue;
+      for (Object cidr : Json.arrayOrEmpty(attachment, "Addresses")) {
+        if (cidr instanceof String s && !s.isEmpty()) out.add(s.contains("/") ? s.substring(0, s.indexOf('/')) : s);
+      }
+    }
+    return out;
   }
 }

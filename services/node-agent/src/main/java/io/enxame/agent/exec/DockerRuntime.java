@@ -27,6 +27,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -241,7 +242,17 @@ public final class DockerRuntime implements ContainerRuntime {
     InspectContainerResponse.ContainerState s = r.getState();
     String health = s.getHealth() == null ? null : s.getHealth().getStatus();
     return new ContainerInfo(r.getId(), s.getStatus(), Boolean.TRUE.equals(s.getRunning()),
-        s.getExitCodeLong() == null ? 0 : s.getExitCodeLong(), s.getPidLong() == null ? 0 : s.getPidLong(), health, s.getError());
+        s.getExitCodeLong() == null ? 0 : s.getExitCodeLong(), s.getPidLong() == null ? 0 : s.getPidLong(), health, s.getError(),
+        addresses(r));
+  }
+
+  private static List<String> addresses(InspectContainerResponse r) {
+    if (r.getNetworkSettings() == null || r.getNetworkSettings().getNetworks() == null) return List.of();
+    List<String> out = new ArrayList<>();
+    r.getNetworkSettings().getNetworks().values().forEach(n -> {
+      if (n.getIpAddress() != null && !n.getIpAddress().isEmpty()) out.add(n.getIpAddress() + "/" + n.getIpPrefixLen());
+    });
+    return out;
   }
 
   @Override
