@@ -48,16 +48,22 @@ final class Engine {
         "--filter", "label=com.docker.swarm.service.name=" + service, "--format", "{{.ID}}"));
   }
 
-  /** Removes every container this test's node ran, whatever state the test left. */
+  /**
+   * Removes every container this test's node ran, whatever state the test left. A removal the agent started
+   * as the swarm stopped may still be running: those are waited for rather than reported as failures.
+   */
   static void removeContainersOf(String nodeId) {
-    List<String> ids = lines(run("ps", "-aq", "--filter", "label=com.docker.swarm.node.id=" + nodeId));
-    if (!ids.isEmpty()) {
-      String[] args = new String[ids.size() + 2];
-      args[0] = "rm";
-      args[1] = "-f";
-      for (int i = 0; i < ids.size(); i++) args[i + 2] = ids.get(i);
-      run(args);
-    }
+    io.enxame.shared.testing.Eventually.until("the containers of node " + nodeId + " to be removed", java.time.Duration.ofSeconds(60), () -> {
+      List<String> ids = lines(run("ps", "-aq", "--filter", "label=com.docker.swarm.node.id=" + nodeId));
+      for (String id : ids) {
+        try {
+          run("rm", "-f", id);
+        } catch (IllegalStateException inProgressOrGone) {
+          // checked again on the next round
+        }
+      }
+      return ids;
+    }, List::isEmpty);
   }
 
   static void ensureBusybox() {

@@ -71,13 +71,18 @@ final class InProcessSwarm implements AutoCloseable {
   /** A replicated service publishing {@code targetPort} as {@code publishedPort}; its id. */
   String createService(String name, String image, int replicas, String protocol, int publishedPort, int targetPort,
       JsonObject labels, String... command) throws Exception {
+    return createService(name, image, replicas, "ingress", protocol, publishedPort, targetPort, labels, command);
+  }
+
+  String createService(String name, String image, int replicas, String publishMode, String protocol, int publishedPort,
+      int targetPort, JsonObject labels, String... command) throws Exception {
     JsonObject container = new JsonObject().put("Image", image);
     if (command.length > 0) container.put("Command", new JsonArray(java.util.List.of((Object[]) command)));
     JsonObject spec = new JsonObject().put("Name", name).put("Labels", labels)
         .put("TaskTemplate", new JsonObject().put("ContainerSpec", container))
         .put("Mode", new JsonObject().put("Replicated", new JsonObject().put("Replicas", replicas)))
         .put("EndpointSpec", new JsonObject().put("Ports", new JsonArray().add(new JsonObject().put("Protocol", protocol)
-            .put("TargetPort", targetPort).put("PublishedPort", publishedPort).put("PublishMode", "ingress"))));
+            .put("TargetPort", targetPort).put("PublishedPort", publishedPort).put("PublishMode", publishMode))));
     HttpResponse<String> r = api("POST", "/services/create", spec);
     if (r.statusCode() != 201) throw new IllegalStateException("create " + name + ": " + r.statusCode() + " " + r.body());
     return new JsonObject(r.body()).getString("ID");

@@ -246,4 +246,23 @@ class MeshIT {
     assertThat(swarm.mesh.metrics().service(id).connections()).isEqualTo(1); // one client address, one flow
     swarm.remove("meshudp");
   }
+
+  @Test
+  @Order(9)
+  void aHostModePortIsTheTaskContainersOwnMapping() throws Exception {
+    int port = Ports.free();
+    swarm.createService("meshhost", Engine.BUSYBOX, 1, "host", "tcp", port, 80, new JsonObject(), "sh", "-c", HTTPD);
+    Eventually.until("the meshhost container", CONVERGE, () -> Engine.containers(swarm.nodeId, "meshhost"), c -> c.size() == 1);
+    String container = Engine.containers(swarm.nodeId, "meshhost").get(0);
+    assertThat(Engine.run("port", container).trim()).contains("80/tcp -> 0.0.0.0:" + port);
+    assertThat(Eventually.until("httpd to answer on the host port", CONVERGE, () -> {
+      try {
+        return get("127.0.0.1", port);
+      } catch (AssertionError notYet) {
+        return "";
+      }
+    }, a -> !a.isEmpty())).isEqualTo(container);
+    assertThat(swarm.mesh.targets("tcp/" + port)).isEmpty(); // the mesh does not publish host-mode ports
+    swarm.remove("meshhost");
+  }
 }

@@ -10,10 +10,22 @@ import java.util.List;
 public final class Tasks {
   private Tasks() {}
 
-  /** A task is up to date when it was made from the service's current task template (ForceUpdate included). */
+  /**
+   * A task is up to date when it was made from the service's current task template (ForceUpdate included)
+   * and publishes the service's current host-mode ports (its container binds them, so a change needs a new one).
+   */
   public static boolean isUpToDate(JsonObject task, JsonObject service) {
     JsonObject template = Json.objectOrEmpty(service, "Spec.TaskTemplate");
-    return template.equals(Json.objectOrEmpty(task, "Spec"));
+    return template.equals(Json.objectOrEmpty(task, "Spec")) && hostPorts(task).equals(hostPorts(service));
+  }
+
+  /** The {@code Endpoint.Ports} of a service or task published in host mode (bound on the task's own node). */
+  public static List<JsonObject> hostPorts(JsonObject serviceOrTask) {
+    List<JsonObject> out = new ArrayList<>();
+    for (Object o : Json.arrayOrEmpty(serviceOrTask, "Endpoint.Ports")) {
+      if (o instanceof JsonObject p && "host".equals(p.getString("PublishMode"))) out.add(p);
+    }
+    return out;
   }
 
   /** Swarm's task name: {@code web.1.<task id>}, or {@code web.<node id>.<task id>} for slot-less (global) tasks. */

@@ -8,6 +8,9 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
@@ -179,6 +182,18 @@ public final class DockerRuntime implements ContainerRuntime {
     ifSet(spec.stopTimeoutSeconds(), cmd::withStopTimeout);
     if (!spec.entrypoint().isEmpty()) cmd.withEntrypoint(spec.entrypoint());
     if (!spec.cmd().isEmpty()) cmd.withCmd(spec.cmd());
+    if (!spec.ports().isEmpty()) {
+      // Host-mode publishing is Docker's own port mapping, on this node only.
+      Ports bindings = new Ports();
+      List<ExposedPort> exposed = new ArrayList<>();
+      for (ContainerSpec.PortBinding p : spec.ports()) {
+        ExposedPort port = new ExposedPort(p.target(), InternetProtocol.parse(p.protocol()));
+        exposed.add(port);
+        bindings.bind(port, p.published() == 0 ? Ports.Binding.empty() : Ports.Binding.bindPort(p.published()));
+      }
+      cmd.withExposedPorts(exposed);
+      host.withPortBindings(bindings);
+    }
     ContainerSpec.Healthcheck hc = spec.healthcheck();
     if (hc != null) {
       cmd.withHealthcheck(new HealthCheck().withTest(hc.test()).withInterval(hc.intervalNanos()).withTimeout(hc.timeoutNanos())
