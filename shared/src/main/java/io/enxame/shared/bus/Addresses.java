@@ -20,4 +20,10 @@ public final class Addresses {
   public static final String STORE_MEMBERS = "enxame.store.members";
   /** Published after every committed transaction: see {@link io.enxame.shared.store.ChangeEvent}. */
   public static final String STORE_CHANGES = "enxame.store.changes";
+
+  /**
+   * A node's routing-mesh counters. Body: anything. Reply: {@code {"services":[{"id","name","connections",
+   * "active","bytesIn","bytesOut","errors"}]}}.
+   */
+  public static String meshMetrics(String nodeId) { return "enxame.mesh." + nodeId + ".metrics"; }
 }
