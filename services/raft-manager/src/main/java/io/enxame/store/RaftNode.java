@@ -14,6 +14,7 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class RaftNode implements AutoCloseable {
     GrpcConfigKeys.Server.setPort(props, cfg.raftPort());
     RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, 10_000);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, cfg.snapshotThreshold());
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
     // Short election timeouts: a single member elects itself quickly, and failover stays near a second.
     RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
@@ -83,9 +84,16 @@ final class RaftNode implements AutoCloseable {
     return id;
   }
 
-  CompletableFuture<RaftClientReply> submit(String json) { return client.async().send(Message.valueOf(json)); }
+  CompletableFuture<RaftClientReply> submit(byte[] entry) { return client.async().send(Message.valueOf(ByteString.copyFrom(entry))); }
 
   CompletableFuture<RaftClientReply> query(String json) { return client.async().sendReadOnly(Message.valueOf(json)); }
+
+  /** Takes a snapshot now (the log up to it may then be purged). Blocks. */
+  long snapshot() throws IOException {
+    RaftClientReply reply = client.getSnapshotManagementApi().create(true, 30_000);
+    if (!reply.isSuccess()) throw new IOException("snapshot failed", reply.getException());
+    return reply.getLogIndex();
+  }
 
   DivisionInfo info() throws IOException { return server.getDivision(group.getGroupId()).getInfo(); }
 

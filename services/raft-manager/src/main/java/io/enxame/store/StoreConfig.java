@@ -7,9 +7,10 @@ import java.nio.file.Path;
 /**
  * raft-manager settings, read once from the verticle config.
  * {@code initSwarm}: on a store that holds no cluster yet, create it with this node as its first manager.
+ * {@code snapshotThreshold}: log entries between automatic snapshots (the log is purged up to each).
  */
 record StoreConfig(String nodeId, Path dataDir, String raftHost, int raftPort, boolean initSwarm,
-                   String advertiseAddr, int dispatcherPort, String hostname) {
+                   String advertiseAddr, int dispatcherPort, String hostname, long snapshotThreshold) {
 
   static StoreConfig fromJson(JsonObject c) {
     return new StoreConfig(
@@ -20,6 +21,7 @@ record StoreConfig(String nodeId, Path dataDir, String raftHost, int raftPort, b
         c.getBoolean("initSwarm", true),
         c.getString("advertiseAddr", "127.0.0.1"),
         c.getInteger("dispatcherPort", 2377),
-        c.getString("hostname", "localhost"));
+        c.getString("hostname", "localhost"),
+        c.getLong("snapshotThreshold", 10_000L));
   }
 }

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.server.DivisionInfo;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,28 +23,38 @@ import java.util.function.Function;
 /**
  * raft-manager: serves the store's event-bus API (see {@link Addresses}) over a Ratis group
  * member, publishes committed changes, and initialises the swarm on a fresh data dir.
+ *
+ * <p>It opens the data dir's {@link KeyRing} first. A ring that is locked (autolock, after a restart)
+ * keeps Ratis stopped — the log cannot be read without the data key — and every store address answers
+ * 503 {@link #LOCKED} until {@link Addresses#STORE_UNLOCK} gets the right unlock key.
  */
 public final class StoreVerticle extends VerticleBase {
   static final String NO_LEADER = "The swarm does not have a leader. It's possible that too few managers are online."
       + " Make sure more than half of the managers are online.";
+  static final String LOCKED = "Swarm is encrypted and needs to be unlocked before it can be used. Please use"
+      + " \"docker swarm unlock\" to unlock it.";
 
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private StoreConfig cfg;
+  private KeyRing keys;
+  private StoreStateMachine stateMachine;
+  /** Null while the keys are locked or Ratis is starting. */
   private RaftNode raft;
 
   @Override
   public Future<?> start() {
-    StoreConfig cfg = StoreConfig.fromJson(config());
-    StoreStateMachine stateMachine = new StoreStateMachine();
-    stateMachine.onChange(event -> vertx.eventBus().publish(Addresses.STORE_CHANGES, event.toJson()));
-    return vertx.executeBlocking(() -> RaftNode.start(cfg, stateMachine))
-        .compose(node -> {
-          raft = node;
-          serve(Addresses.STORE_TX, this::transaction);
-          serve(Addresses.STORE_GET, body -> query(body.copy().put("q", "get")).map(r -> r.getJsonObject("object")));
-          serve(Addresses.STORE_LIST, body -> query(body.copy().put("q", "list")));
-          serve(Addresses.STORE_SNAPSHOT, body -> query(body.copy().put("q", "snapshot")));
-          serve(Addresses.STORE_MEMBERS, body -> members());
-          return cfg.initSwarm() ? new SwarmBootstrap(new StoreClient(vertx.eventBus()), cfg).run() : Future.succeededFuture();
+    cfg = StoreConfig.fromJson(config());
+    return vertx.executeBlocking(() -> KeyRing.open(cfg.dataDir(), new SecureRandom()))
+        .compose(ring -> {
+          keys = ring;
+          serve(Addresses.STORE_TX, running(this::transaction));
+          serve(Addresses.STORE_GET, running(body -> query(body.copy().put("q", "get")).map(r -> r.getJsonObject("object"))));
+          serve(Addresses.STORE_LIST, running(body -> query(body.copy().put("q", "list"))));
+          serve(Addresses.STORE_SNAPSHOT, running(body -> query(body.copy().put("q", "snapshot"))));
+          serve(Addresses.STORE_MEMBERS, running(body -> members()));
+          serve(Addresses.STORE_STATUS, body -> Future.succeededFuture(new JsonObject().put("locked", keys.locked())));
+          serve(Addresses.STORE_UNLOCK, this::unlock);
+          return keys.locked() ? Future.succeededFuture() : startRaft();
         });
   }
 
@@ -57,6 +68,30 @@ public final class StoreVerticle extends VerticleBase {
     });
   }
 
+  private Future<Void> startRaft() {
+    StoreStateMachine machine = new StoreStateMachine(keys);
+    machine.onChange(event -> vertx.eventBus().publish(Addresses.STORE_CHANGES, event.toJson()));
+    return vertx.executeBlocking(() -> RaftNode.start(cfg, machine))
+        .compose(node -> {
+          stateMachine = machine;
+          raft = node;
+          return cfg.initSwarm() ? new SwarmBootstrap(new StoreClient(vertx.eventBus()), cfg).run() : Future.succeededFuture();
+        });
+  }
+
+  /** Unlocks the keys (blocking file reads and crypto on a worker, one at a time), then starts Ratis. */
+  private Future<JsonObject> unlock(JsonObject body) {
+    return vertx.executeBlocking(() -> {
+      keys.unlock(body.getString("UnlockKey"));
+      return null;
+    }).compose(v -> startRaft()).map(v -> new JsonObject());
+  }
+
+  private Function<JsonObject, Future<JsonObject>> running(Function<JsonObject, Future<JsonObject>> handler) {
+    return body -> raft != null ? handler.apply(body)
+        : Future.failedFuture(Failures.unavailable(keys.locked() ? LOCKED : NO_LEADER));
+  }
+
   private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
     consumers.add(vertx.eventBus().<JsonObject>consumer(address, (Message<JsonObject> msg) ->
         handler.apply(msg.body()).onComplete(ar -> {
@@ -68,7 +103,7 @@ public final class StoreVerticle extends VerticleBase {
   private Future<JsonObject> transaction(JsonObject body) {
     // The proposer reads the clock, so that applying the entry stays deterministic on every member.
     JsonObject tx = new JsonObject().put("ops", body.getJsonArray("ops", new JsonArray())).put("now", Times.format(Instant.now()));
-    return ratis(raft.submit(tx.encode()));
+    return ratis(raft.submit(stateMachine.sealEntry(tx)));
   }
 
   private Future<JsonObject> query(JsonObject q) { return ratis(raft.query(q.encode())); }
