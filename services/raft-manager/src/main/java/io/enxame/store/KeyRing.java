@@ -69,6 +69,25 @@ final class KeyRing {
     return ring;
   }
 
+  /** Whether the data dir already holds a data key (a member restarting rather than a new one). */
+  static boolean exists(Path dataDir) { return Files.exists(dataDir.resolve("keys").resolve(DEK_FILE)); }
+
+  /** A joining member's keys: the group's DEK, wrapped by a KEK of its own (autolock follows once it applies the log). */
+  static KeyRing adopt(Path dataDir, SecureRandom random, byte[] clusterDek) throws IOException {
+    KeyRing ring = new KeyRing(dataDir.resolve("keys"), random);
+    Files.createDirectories(ring.dir);
+    ring.dek = clusterDek.clone();
+    ring.kek = Sealer.newKey(random);
+    ring.write(false, 0);
+    return ring;
+  }
+
+  /** The DEK sealed for a joining member's X25519 public key (see {@link DekTransport}). */
+  JsonObject offerTo(String joinerPublicKey) {
+    if (locked()) throw new IllegalStateException("the store's keys are locked");
+    return DekTransport.offer(dek, joinerPublicKey, random);
+  }
+
   boolean locked() { return dek == null; }
 
   Sealer sealer() {

@@ -5,6 +5,8 @@ import io.enxame.shared.store.ChangeEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
@@ -17,6 +19,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.util.AutoCloseableLock;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 
 import java.io.File;
@@ -66,14 +69,26 @@ final class StoreStateMachine extends BaseStateMachine {
 
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-    super.initialize(server, groupId, raftStorage);
-    storage.init(raftStorage);
-    load(storage.loadLatestSnapshot());
+    getLifeCycle().startAndTransition(() -> {
+      super.initialize(server, groupId, raftStorage);
+      storage.init(raftStorage);
+      load(storage.loadLatestSnapshot());
+    }, IOException.class);
   }
 
+  /** Ratis pauses the state machine while it installs a snapshot from the leader (a member far behind, or new). */
+  @Override
+  public void pause() {
+    getLifeCycle().transition(LifeCycle.State.PAUSING);
+    getLifeCycle().transition(LifeCycle.State.PAUSED);
+  }
+
+  /** After a snapshot was installed: load it, then run again. */
   @Override
   public void reinitialize() throws IOException {
+    getLifeCycle().transition(LifeCycle.State.STARTING);
     load(storage.loadLatestSnapshot());
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
   }
 
   private void load(SingleFileSnapshotInfo snapshot) throws IOException {
@@ -162,8 +177,24 @@ final class StoreStateMachine extends BaseStateMachine {
         for (Object name : q.getJsonArray("kinds", new JsonArray())) kinds.put((String) name, state.list(kind((String) name)));
         yield new JsonObject().put("index", index).put("kinds", kinds);
       }
+      case "conf" -> conf();
+      case "join" -> conf().mergeIn(keys.offerTo(q.getString("publicKey")));
       default -> throw new StoreError(400, "unknown store query: " + q.getString("q"));
     };
+  }
+
+  /** The group and its current voters and listeners; a joiner also gets the data key sealed for it ("join"). */
+  private JsonObject conf() {
+    RaftConfiguration conf;
+    try {
+      conf = getServer().get().getDivision(getGroupId()).getRaftConf();
+    } catch (Exception e) {
+      throw new StoreError(503, "the store is not serving yet");
+    }
+    return new JsonObject()
+        .put("groupId", getGroupId().getUuid().toString())
+        .put("voters", Members.toJson(conf.getCurrentPeers(RaftPeerRole.FOLLOWER)))
+        .put("listeners", Members.toJson(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
   }
 
   private static Kind kind(String wire) {
