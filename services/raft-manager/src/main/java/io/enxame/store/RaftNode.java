@@ -164,8 +164,12 @@ final class RaftNode implements AutoCloseable {
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, cfg.snapshotThreshold());
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
-    // Closed segments up to the latest snapshot are purged; small segments keep the log's disk use near one snapshot interval.
+    // Closed segments up to the latest snapshot are purged, less one snapshot interval kept for members that lag a
+    // little (they catch up from the log; one further behind gets the snapshot). Disk stays near two intervals.
+    // Keeping that tail also avoids a Ratis 3.2.2 appender failure ("Previous TermIndex not found") for a
+    // follower whose next index falls exactly on the first entry left after a purge.
     RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(cfg.snapshotThreshold(), 1024));
+    RaftServerConfigKeys.Log.setPurgePreservationLogNum(props, cfg.snapshotThreshold());
     RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(cfg.logSegmentBytes()));
     RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));

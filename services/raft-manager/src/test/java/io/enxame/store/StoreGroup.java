@@ -81,7 +81,7 @@ final class StoreGroup implements AutoCloseable {
 
   List<Member> members() { return List.copyOf(members); }
 
-  List<Member> alive() { return members.stream().filter(Member::alive).toList(); }
+  synchronized List<Member> alive() { return members.stream().filter(Member::alive).toList(); }
 
   private void launch(Member m) {
     JsonObject config = extra.copy().put("nodeId", m.id).put("dataDir", m.dir.toString()).put("raftPort", m.port)
@@ -99,8 +99,10 @@ final class StoreGroup implements AutoCloseable {
   /** Stops a member at once: its Raft server closes without handing over leadership, and its bus with it. */
   void kill(Member m) {
     Vertx v = m.vertx;
-    m.vertx = null;
-    m.client = null;
+    synchronized (this) {
+      m.vertx = null;
+      m.client = null;
+    }
     await(v.close());
   }
 
