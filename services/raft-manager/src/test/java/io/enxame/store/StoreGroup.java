@@ -8,22 +8,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real Ratis group of raft-managers on loopback, one Vert.x instance (own event bus) per member as
  * separate processes would have: member 0 initialises the swarm, the others join it through its Raft
- * port. Members can be killed (their Raft server and bus go away at once), restarted on their data
- * dir, or wiped. Blocking: call from the test thread.
+ * port. Members can be killed (their Raft server and bus go away at once) and restarted on their data dir. Blocking: call from the test thread.
  */
 final class StoreGroup implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -107,16 +101,6 @@ final class StoreGroup implements AutoCloseable {
   }
 
   void restart(Member m) { launch(m); }
-
-  /** Kills the member and deletes its data dir: it comes back as a new member under its old name. */
-  void wipe(Member m) {
-    if (m.alive()) kill(m);
-    try (Stream<Path> walk = Files.walk(m.dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /** The live member that leads, once the live members agree on one. */
   Member leader() {
