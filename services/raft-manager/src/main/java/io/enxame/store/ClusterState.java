@@ -3,6 +3,7 @@ package io.enxame.store;
 import io.enxame.shared.bus.Failures;
 import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
+import io.enxame.shared.store.UnlockKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -171,6 +172,15 @@ final class ClusterState {
   JsonArray list(Kind kind) { return new JsonArray(List.copyOf(objects.get(kind).values())); }
 
   long lastChangeIndex() { return lastChangeIndex; }
+
+  /** The unlock key while the cluster has autolock on, else null: what the members' key rings follow. */
+  String unlockKey() {
+    return objects.get(Kind.CLUSTER).values().stream()
+        .filter(c -> Boolean.TRUE.equals(Json.at(c, "Spec.EncryptionConfig.AutoLockManagers")))
+        .map(c -> c.getString(UnlockKeys.FIELD))
+        .filter(Objects::nonNull)
+        .findFirst().orElse(null);
+  }
 
   JsonObject toJson() {
     JsonObject kinds = new JsonObject();

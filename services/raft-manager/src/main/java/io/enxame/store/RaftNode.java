@@ -1,65 +1,105 @@
 package io.enxame.store;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** One member of the Ratis group and a long-lived client to the group. Construction blocks: call it off the event loop. */
+/**
+ * One member of the Ratis group and a long-lived client to the group. Construction blocks: call it off the event loop.
+ *
+ * <p>Timing, tuned for failover near one second: election timeouts 300–600 ms (followers notice a dead
+ * leader after one, and the first candidate usually wins), client requests time out after 1 s and are
+ * retried every 100 ms with the same call id (the retry cache answers a retried write that was already
+ * applied, so it is never applied twice) for at most {@link #CLIENT_ATTEMPTS} attempts, so that with no
+ * quorum a write fails in a few seconds instead of hanging.
+ */
 final class RaftNode implements AutoCloseable {
-  private final RaftServer server;
-  private final RaftClient client;
-  private final RaftGroup group;
+  static final int CLIENT_ATTEMPTS = 40;
+  static final long REACHABLE_MS = 3_000;
 
-  private RaftNode(RaftServer server, RaftClient client, RaftGroup group) {
+  private final RaftServer server;
+  private final RaftProperties props;
+  private final RaftGroupId groupId;
+  private final RaftPeer self;
+  private final boolean recovered;
+  private volatile RaftClient client;
+
+  private RaftNode(RaftServer server, RaftProperties props, RaftGroupId groupId, RaftPeer self, List<RaftPeer> clientPeers,
+                   boolean recovered) {
     this.server = server;
-    this.client = client;
-    this.group = group;
+    this.recovered = recovered;
+    this.props = props;
+    this.groupId = groupId;
+    this.self = self;
+    this.client = client(props, RaftGroup.valueOf(groupId, clientPeers));
   }
 
+  /** Starts on an existing data dir (the group's configuration comes from the log), or as the only member of a new group. */
   static RaftNode start(StoreConfig cfg, StoreStateMachine stateMachine) throws IOException {
-    Path dir = cfg.dataDir().resolve("raft");
-    Files.createDirectories(dir);
-    UUID groupUuid = readOrCreateGroupId(dir.resolve("group-id"));
-    RaftPeer self = RaftPeer.newBuilder()
-        .setId(RaftPeerId.valueOf(cfg.nodeId()))
-        .setAddress(cfg.raftHost() + ":" + cfg.raftPort())
-        .build();
-    RaftGroup group = RaftGroup.valueOf(RaftGroupId.valueOf(groupUuid), self);
-
-    RaftProperties props = new RaftProperties();
-    RaftServerConfigKeys.setStorageDir(props, List.of(dir.toFile()));
-    GrpcConfigKeys.Server.setHost(props, cfg.raftHost());
-    GrpcConfigKeys.Server.setPort(props, cfg.raftPort());
-    RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, 10_000);
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
-    // Short election timeouts: a single member elects itself quickly, and failover stays near a second.
-    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
-
+    Path dir = raftDir(cfg);
+    UUID groupUuid = readOrCreateGroupId(dir.resolve("group-id"), UUID.randomUUID());
+    RaftPeer self = self(cfg);
     boolean recovering = Files.isDirectory(dir.resolve(groupUuid.toString()));
+    RaftGroup group = RaftGroup.valueOf(RaftGroupId.valueOf(groupUuid), self);
+    return open(cfg, stateMachine, group, recovering, List.copyOf(group.getPeers()));
+  }
+
+  /** Joins an existing group on a fresh data dir: starts with an empty configuration and asks to be added ({@link #addAsVoter}). */
+  static RaftNode join(StoreConfig cfg, StoreStateMachine stateMachine, JsonObject offer) throws IOException {
+    Path dir = raftDir(cfg);
+    UUID groupUuid = readOrCreateGroupId(dir.resolve("group-id"), UUID.fromString(offer.getString("groupId")));
+    RaftGroupId groupId = RaftGroupId.valueOf(groupUuid);
+    List<RaftPeer> voters = Members.fromJson(offer.getJsonArray("voters"));
+    RaftNode node = open(cfg, stateMachine, RaftGroup.valueOf(groupId), false, voters);
+    try {
+      node.addAsVoter();
+      node.reconnectClient();
+    } catch (IOException | RuntimeException e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  private static RaftNode open(StoreConfig cfg, StoreStateMachine stateMachine, RaftGroup group, boolean recovering,
+                               List<RaftPeer> clientPeers) throws IOException {
+    RaftProperties props = properties(cfg);
+    RaftPeer self = self(cfg);
     RaftServer server = RaftServer.newBuilder()
         .setServerId(self.getId())
         .setGroup(group)
@@ -68,28 +108,165 @@ final class RaftNode implements AutoCloseable {
         .setOption(recovering ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
     server.start();
-    RaftClient client = RaftClient.newBuilder()
-        .setProperties(props)
-        .setRaftGroup(group)
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-        .build();
-    return new RaftNode(server, client, group);
+    RaftNode node = new RaftNode(server, props, group.getGroupId(), self, clientPeers, recovering);
+    if (recovering) node.reconnectClient();
+    return node;
   }
 
-  private static UUID readOrCreateGroupId(Path file) throws IOException {
+  /**
+   * Points the client at every member of the configuration this member knows, itself included: a member
+   * that does not lead answers with the leader and the current members, so the client keeps up with
+   * later changes as long as it can reach this member.
+   */
+  private synchronized void reconnectClient() throws IOException {
+    List<RaftPeer> peers = new ArrayList<>(server.getDivision(groupId).getRaftConf().getAllPeers());
+    if (peers.stream().noneMatch(p -> p.getId().equals(self.getId()))) peers.add(self);
+    RaftClient previous = client;
+    client = client(props, RaftGroup.valueOf(groupId, peers));
+    // Closing waits for the client's own threads, which may be the caller: close elsewhere.
+    CompletableFuture.runAsync(() -> {
+      try {
+        previous.close();
+      } catch (IOException ignored) {
+        // it had failed already
+      }
+    });
+  }
+
+  /**
+   * Once an ordered request has used up its retries, Ratis fails every later request of that client:
+   * start a new client (a new client id, so call ids never collide in the retry cache) for what comes next.
+   */
+  private void renewAfterFailure(RaftClient failed, Throwable error) {
+    if (!clientGaveUp(error)) return;
+    synchronized (this) {
+      if (client != failed) return;
+      try {
+        reconnectClient();
+      } catch (IOException | RuntimeException ignored) {
+        // the server is closing: nothing more will be sent
+      }
+    }
+  }
+
+  static RaftClient client(RaftProperties props, RaftGroup group) {
+    RetryPolicy retry = RetryPolicies.retryUpToMaximumCountWithFixedSleep(CLIENT_ATTEMPTS, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
+    return RaftClient.newBuilder().setProperties(props).setRaftGroup(group).setRetryPolicy(retry).build();
+  }
+
+  static RaftProperties properties(StoreConfig cfg) throws IOException {
+    Path dir = raftDir(cfg);
+    RaftProperties props = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(props, List.of(dir.toFile()));
+    GrpcConfigKeys.Server.setHost(props, cfg.raftHost());
+    GrpcConfigKeys.Server.setPort(props, cfg.raftPort());
+    RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, cfg.snapshotThreshold());
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+    // Closed segments up to the latest snapshot are purged, less one snapshot interval kept for members that lag a
+    // little (they catch up from the log; one further behind gets the snapshot). Disk stays near two intervals.
+    // Keeping that tail also avoids a Ratis 3.2.2 appender failure ("Previous TermIndex not found") for a
+    // follower whose next index falls exactly on the first entry left after a purge.
+    RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(cfg.snapshotThreshold(), 1024));
+    RaftServerConfigKeys.Log.setPurgePreservationLogNum(props, cfg.snapshotThreshold());
+    RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(cfg.logSegmentBytes()));
+    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
+    RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+    return props;
+  }
+
+  private static Path raftDir(StoreConfig cfg) throws IOException {
+    return Files.createDirectories(cfg.dataDir().resolve("raft"));
+  }
+
+  private static RaftPeer self(StoreConfig cfg) {
+    return RaftPeer.newBuilder().setId(RaftPeerId.valueOf(cfg.nodeId())).setAddress(cfg.raftHost() + ":" + cfg.raftPort()).build();
+  }
+
+  private static UUID readOrCreateGroupId(Path file, UUID fresh) throws IOException {
     if (Files.exists(file)) return UUID.fromString(Files.readString(file, StandardCharsets.UTF_8).trim());
-    UUID id = UUID.randomUUID();
-    Files.writeString(file, id.toString(), StandardCharsets.UTF_8);
-    return id;
+    Files.writeString(file, fresh.toString(), StandardCharsets.UTF_8);
+    return fresh;
   }
 
-  CompletableFuture<RaftClientReply> submit(String json) { return client.async().send(Message.valueOf(json)); }
+  /**
+   * Asks the leader to add this member as a voter. Ratis stages a new peer before the new configuration
+   * is even proposed: the leader replicates the log (or installs a snapshot) to it while it does not
+   * count towards quorum, and only once it has caught up commits the configuration that makes it a voter.
+   * (Adding it as a Ratis listener first and promoting it later left the promoted member unable to vote in
+   * Ratis 3.2.2, so the staging phase is the non-voting step.) Mode ADD leaves concurrent joiners intact.
+   */
+  private void addAsVoter() throws IOException {
+    require(client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+        .setServersInNewConf(List.of(self)).setListenersInNewConf(List.of()).setMode(SetConfigurationRequest.Mode.ADD).build()),
+        "join the group");
+  }
 
-  CompletableFuture<RaftClientReply> query(String json) { return client.async().sendReadOnly(Message.valueOf(json)); }
+  /** Current voters and listeners, read through the leader. Blocks. */
+  JsonObject conf() throws IOException {
+    RaftClientReply reply = client.io().sendReadOnly(Message.valueOf(new JsonObject().put("q", "conf").encode()));
+    require(reply, "read the group configuration");
+    return new JsonObject(reply.getMessage().getContent().toStringUtf8());
+  }
 
-  DivisionInfo info() throws IOException { return server.getDivision(group.getGroupId()).getInfo(); }
+  private static void require(RaftClientReply reply, String what) throws IOException {
+    if (!reply.isSuccess()) throw new IOException("cannot " + what, reply.getException());
+  }
 
-  RaftGroup group() { return group; }
+  private static boolean clientGaveUp(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof RaftRetryFailureException || t instanceof AlreadyClosedException) return true;
+    }
+    return false;
+  }
+
+  CompletableFuture<RaftClientReply> submit(byte[] entry) {
+    RaftClient c = client;
+    return c.async().send(Message.valueOf(ByteString.copyFrom(entry)))
+        .whenComplete((reply, error) -> renewAfterFailure(c, error != null ? error : reply.getException()));
+  }
+
+  CompletableFuture<RaftClientReply> query(String json) {
+    RaftClient c = client;
+    return c.async().sendReadOnly(Message.valueOf(json))
+        .whenComplete((reply, error) -> renewAfterFailure(c, error != null ? error : reply.getException()));
+  }
+
+  /**
+   * This member's view of the group, without a network round trip: {@code {"leaderId", "members":[{"id",
+   * "address", "leader", "voter", "reachability"}]}}. The leader knows every member's reachability (its
+   * last exchange with each, within {@link #REACHABLE_MS}); a follower knows its own and the leader's,
+   * and says "unknown" of the others.
+   */
+  JsonObject members() throws IOException {
+    RaftServer.Division division = server.getDivision(groupId);
+    DivisionInfo info = division.getInfo();
+    String leader = info.getLeaderId() == null ? "" : info.getLeaderId().toString();
+    Map<String, String> reachability = new HashMap<>();
+    RoleInfoProto role = info.getRoleInfoProto();
+    if (info.isLeader()) {
+      role.getLeaderInfo().getFollowerInfoList().forEach(f -> reachability.put(f.getId().getId().toStringUtf8(),
+          f.getLastRpcElapsedTimeMs() < REACHABLE_MS ? "reachable" : "unreachable"));
+    } else if (!leader.isEmpty() && role.hasFollowerInfo()) {
+      reachability.put(leader, role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() < REACHABLE_MS ? "reachable" : "unreachable");
+    }
+    reachability.put(self.getId().toString(), "reachable");
+    JsonArray members = new JsonArray();
+    var conf = division.getRaftConf();
+    for (RaftPeerRole kind : List.of(RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER)) {
+      for (RaftPeer p : conf.getCurrentPeers(kind)) {
+        String id = p.getId().toString();
+        members.add(new JsonObject().put("id", id).put("address", p.getAddress()).put("leader", id.equals(leader))
+            .put("voter", kind == RaftPeerRole.FOLLOWER).put("reachability", reachability.getOrDefault(id, "unknown")));
+      }
+    }
+    return new JsonObject().put("leaderId", leader).put("members", members);
+  }
+
+  /** Whether this member started from a data dir it had written before (a restart), rather than a fresh one. */
+  boolean recovered() { return recovered; }
 
   @Override
   public void close() throws IOException {

@@ -11,39 +11,59 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
  * raft-manager: serves the store's event-bus API (see {@link Addresses}) over a Ratis group
  * member, publishes committed changes, and initialises the swarm on a fresh data dir.
+ *
+ * <p>It opens the data dir's {@link KeyRing} first. A ring that is locked (autolock, after a restart)
+ * keeps Ratis stopped — the log cannot be read without the data key — and every store address answers
+ * 503 {@link #LOCKED} until {@link Addresses#STORE_UNLOCK} gets the right unlock key.
  */
 public final class StoreVerticle extends VerticleBase {
   static final String NO_LEADER = "The swarm does not have a leader. It's possible that too few managers are online."
       + " Make sure more than half of the managers are online.";
+  static final String LOCKED = "Swarm is encrypted and needs to be unlocked before it can be used. Please use"
+      + " \"docker swarm unlock\" to unlock it.";
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private StoreConfig cfg;
+  private KeyRing keys;
+  private StoreStateMachine stateMachine;
+  /** Null while the keys are locked or Ratis is starting. */
   private RaftNode raft;
+  /** While joining: what the group answered (its id, members and the sealed data key). */
+  private JsonObject joinOffer;
 
   @Override
   public Future<?> start() {
-    StoreConfig cfg = StoreConfig.fromJson(config());
-    StoreStateMachine stateMachine = new StoreStateMachine();
-    stateMachine.onChange(event -> vertx.eventBus().publish(Addresses.STORE_CHANGES, event.toJson()));
-    return vertx.executeBlocking(() -> RaftNode.start(cfg, stateMachine))
-        .compose(node -> {
-          raft = node;
-          serve(Addresses.STORE_TX, this::transaction);
-          serve(Addresses.STORE_GET, body -> query(body.copy().put("q", "get")).map(r -> r.getJsonObject("object")));
-          serve(Addresses.STORE_LIST, body -> query(body.copy().put("q", "list")));
-          serve(Addresses.STORE_SNAPSHOT, body -> query(body.copy().put("q", "snapshot")));
-          serve(Addresses.STORE_MEMBERS, body -> members());
-          return cfg.initSwarm() ? new SwarmBootstrap(new StoreClient(vertx.eventBus()), cfg).run() : Future.succeededFuture();
+    cfg = StoreConfig.fromJson(config());
+    boolean joining = cfg.join() != null && !KeyRing.exists(cfg.dataDir());
+    return vertx.executeBlocking(() -> joining ? joinKeys() : KeyRing.open(cfg.dataDir(), new SecureRandom()))
+        .compose(ring -> {
+          keys = ring;
+          serve(Addresses.STORE_TX, running(this::transaction));
+          serve(Addresses.STORE_GET, running(body -> query(body.copy().put("q", "get")).map(r -> r.getJsonObject("object"))));
+          serve(Addresses.STORE_LIST, running(body -> query(body.copy().put("q", "list"))));
+          serve(Addresses.STORE_SNAPSHOT, running(body -> query(body.copy().put("q", "snapshot"))));
+          serve(Addresses.STORE_MEMBERS, running(body -> members()));
+          serve(Addresses.STORE_STATUS, body -> Future.succeededFuture(new JsonObject().put("locked", keys.locked())));
+          serve(Addresses.STORE_UNLOCK, this::unlock);
+          return keys.locked() ? Future.succeededFuture() : startRaft();
         });
   }
 
@@ -57,6 +77,44 @@ public final class StoreVerticle extends VerticleBase {
     });
   }
 
+  /** A new member: gets the group's data key over the Raft port before anything is written. Blocks. */
+  private KeyRing joinKeys() throws IOException {
+    SecureRandom random = new SecureRandom();
+    DekTransport.Request request = new DekTransport.Request(random);
+    joinOffer = GroupJoin.ask(cfg, request);
+    return KeyRing.adopt(cfg.dataDir(), random, request.open(joinOffer.getString("publicKey"), joinOffer.getString("wrappedDek")));
+  }
+
+  private Future<Void> startRaft() {
+    StoreStateMachine machine = new StoreStateMachine(keys);
+    machine.onChange(event -> vertx.eventBus().publish(Addresses.STORE_CHANGES, event.toJson()));
+    JsonObject offer = joinOffer;
+    return vertx.executeBlocking(() -> offer != null ? RaftNode.join(cfg, machine, offer) : RaftNode.start(cfg, machine))
+        .compose(node -> {
+          stateMachine = machine;
+          raft = node;
+          joinOffer = null;
+          SwarmBootstrap bootstrap = new SwarmBootstrap(new StoreClient(vertx.eventBus()), cfg);
+          // A restarted member comes up without waiting for quorum: it answers 503 until the group has a leader.
+          if (node.recovered()) return Future.succeededFuture();
+          if (offer != null) return bootstrap.registerManager();
+          return cfg.initSwarm() ? bootstrap.run() : Future.succeededFuture();
+        });
+  }
+
+  /** Unlocks the keys (blocking file reads and crypto on a worker, one at a time), then starts Ratis. */
+  private Future<JsonObject> unlock(JsonObject body) {
+    return vertx.executeBlocking(() -> {
+      keys.unlock(body.getString("UnlockKey"));
+      return null;
+    }).compose(v -> startRaft()).map(v -> new JsonObject());
+  }
+
+  private Function<JsonObject, Future<JsonObject>> running(Function<JsonObject, Future<JsonObject>> handler) {
+    return body -> raft != null ? handler.apply(body)
+        : Future.failedFuture(Failures.unavailable(keys.locked() ? LOCKED : NO_LEADER));
+  }
+
   private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
     consumers.add(vertx.eventBus().<JsonObject>consumer(address, (Message<JsonObject> msg) ->
         handler.apply(msg.body()).onComplete(ar -> {
@@ -68,14 +126,22 @@ public final class StoreVerticle extends VerticleBase {
   private Future<JsonObject> transaction(JsonObject body) {
     // The proposer reads the clock, so that applying the entry stays deterministic on every member.
     JsonObject tx = new JsonObject().put("ops", body.getJsonArray("ops", new JsonArray())).put("now", Times.format(Instant.now()));
-    return ratis(raft.submit(tx.encode()));
+    return ratis(raft.submit(stateMachine.sealEntry(tx)));
   }
 
   private Future<JsonObject> query(JsonObject q) { return ratis(raft.query(q.encode())); }
 
   private Future<JsonObject> ratis(CompletableFuture<RaftClientReply> call) {
     return Future.fromCompletionStage(call, context).transform(ar -> {
-      if (ar.failed() || !ar.result().isSuccess()) {
+      Throwable cause = ar.failed() ? ar.cause() : ar.result().getException();
+      if (cause instanceof CompletionException ce && ce.getCause() != null) cause = ce.getCause();
+      if (cause instanceof StateMachineException sme) {
+        // Applying the entry failed on the leader: a bug or a broken data dir, not a missing leader.
+        LOG.error("store state machine failed", sme);
+        return Future.failedFuture(Failures.of(Failures.INTERNAL, "store failure: " + sme.getMessage()));
+      }
+      if (cause != null) {
+        LOG.debug("store request failed without a leader", cause);
         return Future.failedFuture(Failures.unavailable(NO_LEADER));
       }
       JsonObject reply = new JsonObject(ar.result().getMessage().getContent().toStringUtf8());
@@ -85,14 +151,5 @@ public final class StoreVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> members() {
-    return vertx.executeBlocking(() -> {
-      DivisionInfo info = raft.info();
-      String leader = info.getLeaderId() == null ? "" : info.getLeaderId().toString();
-      JsonArray members = new JsonArray();
-      raft.group().getPeers().forEach(p -> members.add(new JsonObject()
-          .put("id", p.getId().toString()).put("address", p.getAddress()).put("leader", p.getId().toString().equals(leader))));
-      return new JsonObject().put("leaderId", leader).put("members", members);
-    });
-  }
+  private Future<JsonObject> members() { return vertx.executeBlocking(() -> raft.members()); }
 }

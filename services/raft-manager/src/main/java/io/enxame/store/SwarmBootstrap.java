@@ -1,5 +1,6 @@
 package io.enxame.store;
 
+import io.enxame.shared.bus.Failures;
 import io.enxame.shared.model.Ids;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
@@ -23,8 +24,14 @@ final class SwarmBootstrap {
 
   Future<Void> run() {
     return store.list(Kind.CLUSTER).compose(clusters -> clusters.isEmpty()
-        ? store.tx(StoreOp.create(Kind.CLUSTER, cluster()), StoreOp.create(Kind.NODES, managerNode())).mapEmpty()
+        ? store.tx(StoreOp.create(Kind.CLUSTER, cluster()), StoreOp.create(Kind.NODES, managerNode(true))).mapEmpty()
         : Future.succeededFuture());
+  }
+
+  /** A manager that joined an existing group adds its node object (once: a restart finds it there). */
+  Future<Void> registerManager() {
+    return store.get(Kind.NODES, cfg.nodeId()).<Void>mapEmpty().recover(e -> Failures.statusOf(e) == Failures.NOT_FOUND
+        ? store.tx(StoreOp.create(Kind.NODES, managerNode(false))).mapEmpty() : Future.failedFuture(e));
   }
 
   static JsonObject defaultSpec() {
@@ -53,14 +60,14 @@ final class SwarmBootstrap {
         .put("JoinTokens", new JsonObject().put("Worker", "").put("Manager", ""));
   }
 
-  private JsonObject managerNode() {
+  private JsonObject managerNode(boolean leader) {
     return new JsonObject()
         .put("ID", cfg.nodeId())
         .put("Spec", new JsonObject().put("Labels", new JsonObject()).put("Role", "manager").put("Availability", "active"))
         .put("Description", new JsonObject().put("Hostname", cfg.hostname())
             .put("Platform", new JsonObject()).put("Resources", new JsonObject()).put("Engine", new JsonObject()))
         .put("Status", new JsonObject().put("State", "unknown").put("Addr", cfg.advertiseAddr()))
-        .put("ManagerStatus", new JsonObject().put("Leader", true).put("Reachability", "reachable")
+        .put("ManagerStatus", new JsonObject().put("Leader", leader).put("Reachability", "reachable")
             .put("Addr", cfg.advertiseAddr() + ":" + cfg.dispatcherPort()));
   }
 }

@@ -16,8 +16,19 @@ public final class Addresses {
   public static final String STORE_LIST = "enxame.store.list";
   /** Consistent snapshot of several kinds at one index. Body: {@code {"kinds":[...]}}. Reply: {@code {"index":N,"kinds":{kind:[...]}}}. */
   public static final String STORE_SNAPSHOT = "enxame.store.snapshot";
-  /** Raft membership as the store sees it. Reply: {@code {"leaderId":"...","members":[{"id","address","leader"}]}}. */
+  /**
+   * Raft membership as the answering member sees it (no network round trip, so it answers without quorum).
+   * Reply: {@code {"leaderId":"...","members":[{"id","address","leader":bool,"voter":bool,
+   * "reachability":"reachable|unreachable|unknown"}]}}; a member's id is its node ID.
+   */
   public static final String STORE_MEMBERS = "enxame.store.members";
+  /** Whether this raft-manager's keys are locked (autolock, after a restart). Reply: {@code {"locked":bool}}. */
+  public static final String STORE_STATUS = "enxame.store.status";
+  /**
+   * Unlocks a locked raft-manager. Body: {@code {"UnlockKey":"SWMKEY-1-..."}}. Reply: {@code {}}. Failures: 400
+   * malformed key, 401 wrong key, 409 "swarm is not locked".
+   */
+  public static final String STORE_UNLOCK = "enxame.store.unlock";
   /** Published after every committed transaction: see {@link io.enxame.shared.store.ChangeEvent}. */
   public static final String STORE_CHANGES = "enxame.store.changes";
 

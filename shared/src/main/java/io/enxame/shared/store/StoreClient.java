@@ -54,6 +54,15 @@ public final class StoreClient {
     return request(Addresses.STORE_MEMBERS, new JsonObject());
   }
 
+  /** Whether the raft-manager is locked (autolock after a restart) and needs {@link #unlock}. */
+  public Future<Boolean> locked() {
+    return request(Addresses.STORE_STATUS, new JsonObject()).map(reply -> reply.getBoolean("locked", false));
+  }
+
+  public Future<Void> unlock(String unlockKey) {
+    return request(Addresses.STORE_UNLOCK, new JsonObject().put("UnlockKey", unlockKey)).mapEmpty();
+  }
+
   private Future<JsonObject> request(String address, JsonObject body) {
     return bus.<JsonObject>request(address, body, OPTIONS).map(Message::body);
   }

@@ -24,11 +24,13 @@ import java.util.function.Predicate;
 public final class NodeRoutes {
   private final StoreClient store;
   private final Lookup lookup;
+  private final ManagerStatusView managerStatus;
   private final String selfId;
 
   public NodeRoutes(StoreClient store, String selfId) {
     this.store = store;
     this.lookup = new Lookup(store);
+    this.managerStatus = new ManagerStatusView(store);
     this.selfId = selfId;
   }
 
@@ -41,12 +43,12 @@ public final class NodeRoutes {
 
   private Future<Reply> list(RoutingContext ctx) {
     Predicate<JsonObject> matches = NodeFilters.of(Filters.parse(ctx.request().getParam("filters")));
-    return store.list(Kind.NODES).map(nodes -> Reply.ok(nodes.stream().filter(matches)
-        .collect(JsonArray::new, JsonArray::add, JsonArray::addAll)));
+    return managerStatus.current().compose(live -> store.list(Kind.NODES).map(nodes -> Reply.ok(nodes.stream()
+        .map(live).filter(matches).collect(JsonArray::new, JsonArray::add, JsonArray::addAll))));
   }
 
   private Future<Reply> inspect(RoutingContext ctx) {
-    return lookup.find(Kind.NODES, ctx.pathParam("id")).map(Reply::ok);
+    return managerStatus.current().compose(live -> lookup.find(Kind.NODES, ctx.pathParam("id")).map(live).map(Reply::ok));
   }
 
   private Future<Reply> update(RoutingContext ctx) {

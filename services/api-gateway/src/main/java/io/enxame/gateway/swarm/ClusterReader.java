@@ -2,6 +2,7 @@ package io.enxame.gateway.swarm;
 
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.store.UnlockKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -25,9 +26,16 @@ public final class ClusterReader {
     return clusters.isEmpty() ? Optional.empty() : Optional.of(clusters.get(0));
   }
 
+  /** What {@code GET /swarm} shows: everything but the manager unlock key, which only {@code GET /swarm/unlockkey} gives. */
+  public static JsonObject forClients(JsonObject cluster) {
+    JsonObject c = cluster.copy();
+    c.remove(UnlockKeys.FIELD);
+    return c;
+  }
+
   /** {@code GET /swarm} without the secrets: what {@code /info} shows as Swarm.Cluster. */
   public static JsonObject withoutJoinTokens(JsonObject cluster) {
-    JsonObject c = cluster.copy();
+    JsonObject c = forClients(cluster);
     c.remove("JoinTokens");
     return c;
   }

@@ -8,12 +8,18 @@ import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
+import io.enxame.shared.store.UnlockKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code /swarm}: inspect and update. The swarm is created by {@code enxame up}, not through this API. */
+/**
+ * {@code /swarm}: inspect and update, and autolock ({@code /swarm/unlockkey}, {@code /swarm/unlock}).
+ * The swarm is created by {@code enxame up}, not through this API. As swarmkit does, turning autolock on
+ * (or rotating with {@code rotateManagerUnlockKey}) makes a new unlock key, kept in the cluster object;
+ * turning it off drops the key. Every raft-manager rewraps its data key when it applies the change.
+ */
 public final class SwarmRoutes {
   static final String ALREADY_IN_SWARM = "This node is already part of a swarm. Use \"docker swarm leave\" to leave"
       + " this swarm and join another one.";
@@ -33,10 +39,12 @@ public final class SwarmRoutes {
     router.post("/swarm/init").handler(Replies.of(this::init));
     router.post("/swarm/join").handler(Replies.of(this::init));
     router.post("/swarm/update").handler(Replies.of(this::update));
+    router.get("/swarm/unlockkey").handler(Replies.of(this::unlockKey));
+    router.post("/swarm/unlock").handler(Replies.of(this::unlock));
   }
 
   private Future<Reply> inspect(RoutingContext ctx) {
-    return existing().map(Reply::ok);
+    return existing().map(c -> Reply.ok(ClusterReader.forClients(c)));
   }
 
   private Future<Reply> init(RoutingContext ctx) {
@@ -49,6 +57,7 @@ public final class SwarmRoutes {
     JsonObject spec = Requests.jsonBody(ctx);
     boolean rotateWorker = Requests.bool(ctx, "rotateWorkerToken");
     boolean rotateManager = Requests.bool(ctx, "rotateManagerToken");
+    boolean rotateUnlockKey = Requests.bool(ctx, "rotateManagerUnlockKey");
     return existing().compose(cluster -> {
       if (Json.version(cluster) != version) return Future.failedFuture(Failures.conflict("update out of sequence"));
       JsonObject next = cluster.copy().put("Spec", SwarmSpecs.merge(spec, cluster.getJsonObject("Spec")));
@@ -56,8 +65,19 @@ public final class SwarmRoutes {
       if (rotateWorker) tokens.put("Worker", JoinTokens.rotate(tokens.getString("Worker")));
       if (rotateManager) tokens.put("Manager", JoinTokens.rotate(tokens.getString("Manager")));
       next.put("JoinTokens", tokens);
+      if (!Boolean.TRUE.equals(Json.at(next, "Spec.EncryptionConfig.AutoLockManagers"))) next.remove(UnlockKeys.FIELD);
+      else if (rotateUnlockKey || next.getString(UnlockKeys.FIELD) == null) next.put(UnlockKeys.FIELD, UnlockKeys.generate());
       return store.tx(StoreOp.update(Kind.CLUSTER, next, version));
     }).map(tx -> Reply.empty(200));
+  }
+
+  /** The CLI prints "no unlock key is set" for an empty key. */
+  private Future<Reply> unlockKey(RoutingContext ctx) {
+    return existing().map(c -> Reply.ok(new JsonObject().put("UnlockKey", c.getString(UnlockKeys.FIELD, ""))));
+  }
+
+  private Future<Reply> unlock(RoutingContext ctx) {
+    return store.unlock(Requests.jsonBody(ctx).getString("UnlockKey", "")).map(v -> Reply.empty(200));
   }
 
   private Future<JsonObject> existing() {

@@ -1,6 +1,8 @@
 package io.enxame.gateway.system;
 
 import io.enxame.gateway.swarm.ClusterReader;
+import io.enxame.shared.store.StoreClient;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -12,14 +14,18 @@ import java.util.concurrent.TimeUnit;
  * {@code /_ping}, HEAD and GET. Clients negotiate the API version from its headers, and CLI 23+
  * reads {@code Swarm} to decide which commands to show. Answered 200 even when the store is not
  * reachable: the ping is about this daemon, and {@code Swarm: error} says the rest. The CLI gives
- * the ping 2 s, so the store gets one second to answer.
+ * the ping 2 s, so the store gets one second to answer. A locked manager says {@code Swarm: locked}.
  */
 public final class PingRoutes {
   private static final long STORE_DEADLINE_MS = 1000;
 
+  private final StoreClient store;
   private final ClusterReader clusters;
 
-  public PingRoutes(ClusterReader clusters) { this.clusters = clusters; }
+  public PingRoutes(StoreClient store) {
+    this.store = store;
+    this.clusters = new ClusterReader(store);
+  }
 
   public void mount(Router router) {
     router.route(HttpMethod.HEAD, "/_ping").handler(this::ping);
@@ -27,9 +33,10 @@ public final class PingRoutes {
   }
 
   private void ping(RoutingContext ctx) {
-    clusters.cluster()
+    store.locked()
+        .compose(locked -> locked ? Future.succeededFuture("locked")
+            : clusters.cluster().map(c -> c.isPresent() ? "active/manager" : "inactive"))
         .timeout(STORE_DEADLINE_MS, TimeUnit.MILLISECONDS)
-        .map(c -> c.isPresent() ? "active/manager" : "inactive")
         .otherwise("error")
         .onComplete(ar -> {
           MultiMap h = ctx.response().headers();

@@ -58,6 +58,13 @@ public final class SystemInfo {
         .put("Swarm", swarm(selfId, self, cluster, nodes));
   }
 
+  /** A manager whose store is locked knows nothing of the swarm but that: Docker shows "Swarm: locked" and no more. */
+  public static JsonObject locked(String selfId) {
+    JsonObject info = build(selfId, Optional.empty(), List.of(), List.of());
+    info.getJsonObject("Swarm").put("LocalNodeState", "locked");
+    return info;
+  }
+
   static JsonObject swarm(String selfId, JsonObject self, Optional<JsonObject> cluster, List<JsonObject> nodes) {
     JsonObject swarm = new JsonObject().put("NodeID", "").put("NodeAddr", "").put("LocalNodeState", "inactive")
         .put("ControlAvailable", false).put("Error", "").putNull("RemoteManagers");

@@ -20,7 +20,7 @@ public final class SystemRoutes {
   }
 
   public void mount(Router router) {
-    new PingRoutes(new ClusterReader(store)).mount(router);
+    new PingRoutes(store).mount(router);
     new VersionRoute().mount(router);
     new DistributionRoute().mount(router);
     router.get("/info").handler(Replies.of(this::info));
@@ -28,7 +28,8 @@ public final class SystemRoutes {
 
   private Future<Reply> info(RoutingContext ctx) {
     // One snapshot, so that node counts, the cluster and this node's tasks agree with each other.
-    return store.snapshot(Kind.CLUSTER, Kind.NODES, Kind.TASKS).map(snap -> Reply.ok(SystemInfo.build(selfId,
-        ClusterReader.single(snap.of(Kind.CLUSTER)), snap.of(Kind.NODES), snap.of(Kind.TASKS))));
+    return store.locked().compose(locked -> locked ? Future.succeededFuture(Reply.ok(SystemInfo.locked(selfId)))
+        : store.snapshot(Kind.CLUSTER, Kind.NODES, Kind.TASKS).map(snap -> Reply.ok(SystemInfo.build(selfId,
+            ClusterReader.single(snap.of(Kind.CLUSTER)), snap.of(Kind.NODES), snap.of(Kind.TASKS)))));
   }
 }

@@ -26,7 +26,17 @@ public final class GatewayFixture {
   private GatewayFixture() {}
 
   /** Deploys a real single-member store and the gateway, seeds the store; completes with the gateway's port. */
-  public static Future<Integer> start(Vertx vertx) {
+  public static Future<Integer> start(Vertx vertx) { return startWithStore(vertx).map(Running::port); }
+
+  /** The gateway's port and the store's deployment, for tests that restart the store on its data dir. */
+  public record Running(int port, String storeDeployment, JsonObject storeConfig) {
+    public Future<String> restartStore(Vertx vertx) {
+      return vertx.undeploy(storeDeployment)
+          .compose(v -> vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(storeConfig)));
+    }
+  }
+
+  public static Future<Running> startWithStore(Vertx vertx) {
     StoreClient store = new StoreClient(vertx.eventBus());
     GatewayVerticle gateway = new GatewayVerticle();
     JsonObject config = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("nodeId", SELF);
@@ -38,12 +48,12 @@ public final class GatewayFixture {
       return Future.failedFuture(e);
     }
     return vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(storeConfig))
-        .compose(id -> store.tx(StoreOp.create(Kind.CLUSTER, cluster()),
-            StoreOp.create(Kind.NODES, node(SELF, "manager-1", "manager", "ready")),
-            StoreOp.create(Kind.NODES, node(WORKER, "worker-1", "worker", "ready")),
-            StoreOp.create(Kind.NODES, node(GONE, "worker-2", "worker", "down"))))
-        .compose(tx -> vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)))
-        .map(id -> gateway.actualPort());
+        .compose(storeId -> store.tx(StoreOp.create(Kind.CLUSTER, cluster()),
+                StoreOp.create(Kind.NODES, node(SELF, "manager-1", "manager", "ready")),
+                StoreOp.create(Kind.NODES, node(WORKER, "worker-1", "worker", "ready")),
+                StoreOp.create(Kind.NODES, node(GONE, "worker-2", "worker", "down")))
+            .compose(tx -> vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)))
+            .map(id -> new Running(gateway.actualPort(), storeId, storeConfig)));
   }
 
   public static JsonObject cluster() {

@@ -1,0 +1,71 @@
+package io.enxame.store;
+
+import io.enxame.shared.model.Kind;
+import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.store.StoreOp;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Store write throughput and latency through the event-bus API: groups of 1 and 3 members, 1 and 16
+ * concurrent clients (each a closed loop: one write in flight), {@code enxame.bench.seconds} (10) each.
+ * Not part of the test suite (its name matches neither *Test nor *IT): bench/store.sh runs it.
+ * Each write creates a secret-sized object, as {@code POST /secrets/create} does.
+ */
+class StoreBench {
+  private static final int SECONDS = Integer.getInteger("enxame.bench.seconds", 10);
+
+  @TempDir Path root;
+
+  @Test
+  void writes() throws Exception {
+    List<String> rows = new ArrayList<>();
+    for (int members : new int[] {1, 3}) {
+      for (int clients : new int[] {1, 16}) {
+        Path dir = Files.createTempDirectory(root, "g");
+        try (StoreGroup group = StoreGroup.start(dir, members, new JsonObject())) {
+          rows.add(run(group, members, clients));
+        }
+      }
+    }
+    System.out.println("| members | clients | writes/s | p50 ms | p99 ms |");
+    System.out.println("|---|---|---|---|---|");
+    rows.forEach(System.out::println);
+  }
+
+  private static String run(StoreGroup group, int members, int clients) throws InterruptedException {
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicLong ids = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      StoreClient store = group.member(c % members).client;
+      Thread t = new Thread(() -> {
+        while (System.nanoTime() < end) {
+          String id = "bench" + ids.incrementAndGet();
+          JsonObject secret = new JsonObject().put("ID", id)
+              .put("Spec", new JsonObject().put("Name", id).put("Labels", new JsonObject()).put("Data", "c2VjcmV0LXZhbHVl"));
+          long t0 = System.nanoTime();
+          StoreGroup.await(store.tx(StoreOp.create(Kind.SECRETS, secret)));
+          latencies.add(System.nanoTime() - t0);
+        }
+      });
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) t.join();
+    List<Long> sorted = latencies.stream().sorted().toList();
+    double p50 = sorted.get(sorted.size() / 2) / 1e6;
+    double p99 = sorted.get((int) (sorted.size() * 0.99)) / 1e6;
+    return String.format("| %d | %d | %.0f | %.2f | %.2f |", members, clients, sorted.size() / (double) SECONDS, p50, p99);
+  }
+}

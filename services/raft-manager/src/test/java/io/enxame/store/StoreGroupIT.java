@@ -1,0 +1,98 @@
+package io.enxame.store;
+
+import io.enxame.shared.bus.Failures;
+import io.enxame.shared.model.Kind;
+import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.store.StoreOp;
+import io.enxame.shared.testing.Eventually;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static io.enxame.store.StoreGroup.await;
+import static io.enxame.store.StoreGroup.failureOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Real Ratis groups of 3 and 5 raft-managers on loopback: joining, losing members, quorum, rejoining. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StoreGroupIT {
+  @TempDir Path root;
+
+  @Test
+  void aGroupOfThreeKeepsWritingWithOneDownAndFailsFastWithTwoDown() {
+    // Small snapshots and segments, so the third member catches up from a snapshot of a purged log.
+    JsonObject tuning = new JsonObject().put("snapshotThreshold", 8).put("logSegmentBytes", 4096);
+    try (StoreGroup group = StoreGroup.start(root, 2, tuning)) {
+      StoreClient first = group.member(0).client;
+      for (int i = 0; i < 40; i++) put(first, "k" + i, "v" + i);
+      StoreGroup.Member third = group.add();
+      assertThat(await(third.client.get(Kind.CONFIGS, "k0")).getString("Value")).isEqualTo("v0");
+      assertThat(await(third.client.list(Kind.NODES))).extracting(n -> n.getString("ID"))
+          .containsExactlyInAnyOrder("manager0", "manager1", "manager2");
+
+      JsonObject view = await(first.members());
+      assertThat(view.getJsonArray("members")).hasSize(3)
+          .allSatisfy(m -> assertThat(((JsonObject) m).getBoolean("voter")).isTrue());
+
+      StoreGroup.Member leader = group.leader();
+      group.kill(leader);
+      StoreGroup.Member survivor = group.alive().get(0);
+      put(survivor.client, "after-kill", "yes");
+      assertThat(await(group.alive().get(1).client.get(Kind.CONFIGS, "after-kill")).getString("Value")).isEqualTo("yes");
+      StoreGroup.Member newLeader = group.leader();
+      Eventually.until("the dead member seen unreachable", Duration.ofSeconds(10), () -> reachability(newLeader, leader.id),
+          "unreachable"::equals);
+
+      group.kill(group.alive().get(0));
+      StoreGroup.Member last = group.alive().get(0);
+      long start = System.nanoTime();
+      Throwable noQuorum = failureOf(putAsync(last.client, "no-quorum", "x"));
+      assertThat(Failures.statusOf(noQuorum)).isEqualTo(503);
+      assertThat(noQuorum.getMessage()).isEqualTo(StoreVerticle.NO_LEADER);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("fails fast").isLessThan(Duration.ofSeconds(10));
+      assertThat(Failures.statusOf(failureOf(last.client.get(Kind.CONFIGS, "k1")))).isEqualTo(503);
+
+      // Both come back on their data dirs and catch up; nothing acknowledged is lost.
+      group.members().stream().filter(m -> !m.alive()).forEach(group::restart);
+      put(last.client, "back", "yes");
+      for (StoreGroup.Member m : group.members()) {
+        assertThat(await(m.client.get(Kind.CONFIGS, "after-kill")).getString("Value")).isEqualTo("yes");
+        assertThat(await(m.client.get(Kind.CONFIGS, "k39")).getString("Value")).isEqualTo("v39");
+      }
+    }
+  }
+
+  @Test
+  void aGroupOfFiveToleratesTwoDown() {
+    try (StoreGroup group = StoreGroup.start(root, 5, new JsonObject())) {
+      put(group.member(0).client, "a", "1");
+      group.kill(group.leader());
+      group.kill(group.alive().get(0));
+      StoreGroup.Member any = group.alive().get(2);
+      put(any.client, "b", "2");
+      assertThat(await(group.alive().get(0).client.get(Kind.CONFIGS, "a")).getString("Value")).isEqualTo("1");
+      assertThat(await(any.client.members()).getJsonArray("members")).hasSize(5);
+    }
+  }
+
+  private static String reachability(StoreGroup.Member viewer, String id) {
+    JsonArray members = await(viewer.client.members()).getJsonArray("members");
+    return members.stream().map(o -> (JsonObject) o).filter(m -> id.equals(m.getString("id")))
+        .map(m -> m.getString("reachability")).findFirst().orElse("absent");
+  }
+
+  /** Creates or overwrites a config object holding one value. */
+  static void put(StoreClient store, String key, String value) { await(putAsync(store, key, value)); }
+
+  static Future<StoreClient.TxResult> putAsync(StoreClient store, String key, String value) {
+    JsonObject object = new JsonObject().put("ID", key).put("Spec", new JsonObject().put("Name", key)).put("Value", value);
+    return store.tx(StoreOp.deleteIfExists(Kind.CONFIGS, key), StoreOp.create(Kind.CONFIGS, object));
+  }
+}
