@@ -5,6 +5,7 @@ import io.enxame.gateway.events.EventRoutes;
 import io.enxame.gateway.http.CommonHeaders;
 import io.enxame.gateway.http.ErrorResponder;
 import io.enxame.gateway.http.VersionPrefix;
+import io.enxame.gateway.logs.LogRoutes;
 import io.enxame.gateway.nodes.NodeRoutes;
 import io.enxame.gateway.services.ServiceRoutes;
 import io.enxame.gateway.swarm.SwarmRoutes;
@@ -58,6 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
     new ServiceRoutes(store).mount(router);
     new TaskRoutes(store).mount(router);
     new EventRoutes(vertx, events).mount(router);
+    new LogRoutes(vertx, store).mount(router);
     router.route().failureHandler(ErrorResponder::failure);
     router.errorHandler(404, ErrorResponder::notFound);
     router.errorHandler(405, ErrorResponder::notFound);

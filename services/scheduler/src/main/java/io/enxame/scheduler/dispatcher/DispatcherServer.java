@@ -45,6 +45,7 @@ public final class DispatcherServer {
   private final ClusterView view;
   private final StoreClient store;
   private final Map<String, NodeSession> sessions = new HashMap<>();
+  private final LogBroker logs;
   private HttpServer server;
   private long heartbeatTimer = -1;
   private boolean stopping;
@@ -53,14 +54,15 @@ public final class DispatcherServer {
     this.vertx = vertx;
     this.view = view;
     this.store = store;
+    this.logs = new LogBroker(vertx, view, sessions::get);
   }
 
   public Future<Integer> listen(String host, int port) {
     GrpcServer grpc = GrpcServer.server(vertx);
     grpc.callHandler(DispatcherMethods.SESSION_SERVER, this::session);
     heartbeatTimer = vertx.setPeriodic(1000, id -> expireSilentSessions());
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-        .requestHandler(grpc).listen().map(s -> {
+    return logs.start().compose(v -> vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .requestHandler(grpc).listen()).map(s -> {
           server = s;
           return s.actualPort();
         });
@@ -69,9 +71,10 @@ public final class DispatcherServer {
   public Future<Void> stop() {
     stopping = true;
     if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
+    Future<Void> logsStopped = logs.stop();
     sessions.values().forEach(NodeSession::close);
     sessions.clear();
-    return server == null ? Future.succeededFuture() : server.close();
+    return logsStopped.compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
   private long heartbeatMillis() {
@@ -85,6 +88,9 @@ public final class DispatcherServer {
       switch (msg.getKindCase()) {
         case HELLO -> hello(session, msg.getHello());
         case STATUSES -> statuses(session, msg.getStatuses());
+        case LOGS -> {
+          if (session.nodeId() != null) logs.onBatch(session.nodeId(), msg.getLogs());
+        }
         default -> { } // heartbeat: touch() was the point
       }
     });
@@ -102,7 +108,10 @@ public final class DispatcherServer {
     }
     session.nodeId(hello.getNodeId());
     NodeSession previous = sessions.put(hello.getNodeId(), session);
-    if (previous != null && previous != session) previous.close();
+    if (previous != null && previous != session) {
+      previous.close();
+      logs.nodeGone(hello.getNodeId()); // log streams die with the stream that carried them
+    }
     JsonObject description = hello.getDescriptionJson().isEmpty() ? node.getJsonObject("Description", new JsonObject())
         : new JsonObject(hello.getDescriptionJson());
     JsonObject status = new JsonObject().put("State", "ready").put("Addr", hello.getAddr());
@@ -164,6 +173,7 @@ public final class DispatcherServer {
       JsonObject task = change.getJsonObject("object");
       NodeSession s = sessions.get(task.getString("NodeID", ""));
       if (s != null) s.queueChanged(task);
+      logs.onTask(task);
     }
     for (JsonObject gone : removedTasks) {
       NodeSession s = sessions.get(gone.getString("NodeID", ""));
@@ -190,6 +200,7 @@ public final class DispatcherServer {
     session.close();
     String nodeId = session.nodeId();
     if (nodeId == null || stopping || !sessions.remove(nodeId, session)) return;
+    logs.nodeGone(nodeId);
     store.tx(StoreOp.mergeIfExists(Kind.NODES, nodeId, new JsonObject().put("Status", new JsonObject()
             .put("State", "down").put("Message", "heartbeat failure").put("Addr", Json.string(view.get(Kind.NODES, nodeId), "Status.Addr")))))
         .onFailure(e -> LOG.warn("could not mark node " + nodeId + " down: " + e.getMessage()));
