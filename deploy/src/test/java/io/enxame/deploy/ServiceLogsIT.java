@@ -12,7 +12,16 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.enxame.shared.bus.Addresses;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
 import java.io.File;
+import java.util.ArrayList;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +43,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceLogsIT {
-  /** Five numbered lines on stdout, one on stderr, then quiet. */
-  private static final String SCRIPT = "for i in 1 2 3 4 5; do echo line $i; done; echo oops >&2; sleep 300";
+  /**
+   * Five numbered lines on stdout, then one on stderr, then quiet. The engine copies the two streams
+   * separately: the pause keeps their order in the log certain.
+   */
+  private static final String SCRIPT = "for i in 1 2 3 4 5; do echo line $i; done; sleep 0.3; echo oops >&2; sleep 300";
   @TempDir static Path dataDir;
 
   private NodeIdentity id;
@@ -43,11 +55,12 @@ class ServiceLogsIT {
   private DockerCli cli;
   private String since;
   private int port;
+  private String image;
 
   @BeforeAll
   void start() throws Exception {
     assumeTrue(DockerCli.installed(DockerCli.CLI_28), "docker CLI 28 is not installed");
-    String image = DockerCli.testImage();
+    image = DockerCli.testImage();
     UpOptions options = new UpOptions(dataDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null);
     id = NodeIdentity.loadOrCreate(dataDir);
     vertx = Vertx.vertx();
@@ -177,6 +190,50 @@ class ServiceLogsIT {
         "--format", "{{.Action}} {{.Actor.Attributes.name}}").ok().out());
     assertThat(events).contains("create lg", "create tty", "update lg", "remove tty");
     assertThat(events).allSatisfy(e -> assertThat(e).matches("(create|update|remove) (lg|tty)"));
+  }
+
+  /**
+   * On the bus, as the gateway sees it: a reader that does not answer gets the broker's window of batches and
+   * no more; an answer lets the next one through; a cancel stops the flow.
+   */
+  @Test
+  @Order(8)
+  void aSlowReaderHoldsTheFlowAndACancelStopsIt() throws Exception {
+    cli.run("service", "create", "--name", "flood", image, "sh", "-c",
+        "i=0; while [ $i -lt 20000 ]; do echo flood line $i; i=$((i+1)); done; sleep 300").ok();
+    String serviceId = cli.run("service", "inspect", "--format", "{{.ID}}", "flood").ok().out().trim();
+    String sub = "flowtest" + System.nanoTime();
+    BlockingQueue<Message<JsonObject>> deliveries = new LinkedBlockingQueue<>();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.logStream(sub), deliveries::add);
+    try {
+      await(consumer.completion());
+      await(vertx.eventBus().request(Addresses.LOGS_SUBSCRIBE, new JsonObject().put("subscriptionId", sub)
+          .put("services", new JsonArray().add(serviceId)).put("follow", true).put("tail", -1L)
+          .put("stdout", true).put("stderr", true)));
+      List<Message<JsonObject>> held = new ArrayList<>();
+      for (int i = 0; i < 4; i++) { // the broker's window (LogBroker.WINDOW) for the one node
+        Message<JsonObject> m = deliveries.poll(20, TimeUnit.SECONDS);
+        assertThat(m).as("batch " + i + " of the window").isNotNull();
+        assertThat(m.body().getJsonArray("lines")).isNotEmpty();
+        held.add(m);
+      }
+      assertThat(deliveries.poll(1500, TimeUnit.MILLISECONDS)).as("nothing beyond the window while unanswered").isNull();
+      held.remove(0).reply(null);
+      assertThat(deliveries.poll(10, TimeUnit.SECONDS)).as("an answer lets the next batch through").isNotNull();
+
+      vertx.eventBus().send(Addresses.LOGS_CANCEL, new JsonObject().put("subscriptionId", sub));
+      held.forEach(m -> m.reply(null));
+      Thread.sleep(1000); // what was already on its way
+      deliveries.clear();
+      assertThat(deliveries.poll(2, TimeUnit.SECONDS)).as("no batch after the cancel").isNull();
+    } finally {
+      consumer.unregister();
+      cli.run("service", "rm", "flood");
+    }
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   private static String read(File f) {
