@@ -4,7 +4,8 @@ import io.enxame.gateway.testing.GatewayFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,17 +22,18 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** {@code docker events} through the real CLI against the gateway over a real store. */
+/** {@code docker events} through the real CLI against the gateway over a real store (one for the class). */
 @ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EventsIT {
   private static final Path DOCKER = Path.of("/usr/local/bin/docker");
 
   @TempDir
-  Path dockerConfig;
+  static Path dockerConfig;
   private int port;
 
-  @BeforeEach
+  @BeforeAll
   void deploy(Vertx vertx) throws Exception {
     assumeTrue(Files.isExecutable(DOCKER), "no docker CLI at " + DOCKER);
     port = GatewayFixture.start(vertx).await(10, TimeUnit.SECONDS);
@@ -48,7 +50,7 @@ class EventsIT {
     Thread.sleep(1100); // until must be in the past for the stream to close after the replay
 
     List<JsonObject> services = events(ok(docker("events", "--since", since, "--until", until,
-        "--filter", "type=service", "--format", "{{json .}}")));
+        "--filter", "type=service", "--filter", "service=ev", "--format", "{{json .}}")));
     assertThat(services).extracting(e -> e.getString("Action")).containsExactly("create", "update", "remove");
     assertThat(services).allSatisfy(e -> {
       assertThat(e.getString("Type")).isEqualTo("service");
