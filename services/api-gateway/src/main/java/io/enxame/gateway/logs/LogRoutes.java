@@ -115,22 +115,23 @@ public final class LogRoutes {
 
     Future<Void> open() {
       consumer = vertx.eventBus().consumer(Addresses.logStream(id), this::deliver);
+      response.closeHandler(v -> {
+        if (finished) return;
+        vertx.eventBus().send(Addresses.LOGS_CANCEL, new JsonObject().put("subscriptionId", id));
+        close();
+      });
       return consumer.completion();
     }
 
     void start(String contentType) {
       response.setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
       response.writeHead();
-      response.closeHandler(v -> {
-        if (finished) return;
-        vertx.eventBus().send(Addresses.LOGS_CANCEL, new JsonObject().put("subscriptionId", id));
-        close();
-      });
     }
 
     private void deliver(Message<JsonObject> m) {
       JsonObject body = m.body();
       if (finished || response.closed()) {
+        close();
         m.fail(Failures.NOT_FOUND, "log reader gone");
         return;
       }

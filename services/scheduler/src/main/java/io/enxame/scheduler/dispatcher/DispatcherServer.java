@@ -119,6 +119,7 @@ public final class DispatcherServer {
         .onSuccess(r -> {
           session.accept(heartbeatMillis());
           session.sendFull(view.tasksOfNode(hello.getNodeId()));
+          logs.nodeReady(hello.getNodeId());
           LOG.info("node " + hello.getNodeId() + " is ready");
         })
         .onFailure(e -> {

@@ -40,6 +40,8 @@ import java.util.function.Function;
 final class LogBroker {
   private static final Logger LOG = LoggerFactory.getLogger(LogBroker.class);
   static final int WINDOW = 4;
+  /** How often an idle follow checks that its reader is still there (a gateway that died cannot cancel). */
+  static final long PROBE_MS = 30_000;
   private static final DeliveryOptions DELIVERY = new DeliveryOptions().setSendTimeout(60_000);
 
   private final Vertx vertx;
@@ -47,6 +49,7 @@ final class LogBroker {
   private final Function<String, NodeSession> sessions;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private long probeTimer = -1;
 
   LogBroker(Vertx vertx, ClusterView view, Function<String, NodeSession> sessions) {
     this.vertx = vertx;
@@ -64,10 +67,12 @@ final class LogBroker {
       }
     }));
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.LOGS_CANCEL, m -> cancel(m.body().getString("subscriptionId"))));
+    probeTimer = vertx.setPeriodic(PROBE_MS, id -> probeReaders());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
   Future<Void> stop() {
+    if (probeTimer >= 0) vertx.cancelTimer(probeTimer);
     List.copyOf(subscriptions.keySet()).forEach(this::cancel);
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }
@@ -85,6 +90,8 @@ final class LogBroker {
     /** Nodes that have not said they are done (unused while following). */
     final Set<String> pending = new HashSet<>();
     final Set<String> errors = new LinkedHashSet<>();
+    /** Node → when its session was lost: a follow resumed on reconnect starts there, not again from the start. */
+    final Map<String, Long> lostAt = new HashMap<>();
     int inflight;
 
     Subscription(JsonObject body) {
@@ -185,10 +192,36 @@ final class LogBroker {
   void nodeGone(String nodeId) {
     for (Subscription sub : List.copyOf(subscriptions.values())) {
       if (sub.asked.remove(nodeId) == null) continue;
+      sub.lostAt.put(nodeId, System.currentTimeMillis() * 1_000_000L);
       if (sub.pending.remove(nodeId)) {
         sub.errors.add("node " + nodeId + " is not available");
         maybeEnd(sub);
       }
+    }
+  }
+
+  /** A node (re)connected: following subscriptions that lost it ask it again for its selected tasks. */
+  void nodeReady(String nodeId) {
+    NodeSession session = sessions.apply(nodeId);
+    if (session == null) return;
+    for (Subscription sub : subscriptions.values()) {
+      Long lost = sub.lostAt.remove(nodeId);
+      if (!sub.follow || lost == null) continue;
+      Set<String> tasks = new LinkedHashSet<>();
+      for (JsonObject task : view.tasksOfNode(nodeId)) if (sub.selects(task)) tasks.add(task.getString("ID"));
+      if (tasks.isEmpty()) continue;
+      sub.asked.put(nodeId, tasks);
+      session.send(DispatcherMessage.newBuilder().setSubscribeLogs(sub.options.clone()
+          .setSinceNanos(Math.max(sub.options.getSinceNanos(), lost)).addAllTaskIds(tasks)).build());
+    }
+  }
+
+  /** An empty delivery to each idle follow's reader: one nobody receives any more is cancelled. */
+  private void probeReaders() {
+    for (Subscription sub : List.copyOf(subscriptions.values())) {
+      if (!sub.follow || sub.inflight > 0) continue;
+      vertx.eventBus().request(sub.address, new JsonObject().put("lines", new JsonArray()), DELIVERY)
+          .onFailure(e -> cancel(sub.id));
     }
   }
 
