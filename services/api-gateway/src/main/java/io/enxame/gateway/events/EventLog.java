@@ -1,6 +1,7 @@
 package io.enxame.gateway.events;
 
 import io.enxame.shared.bus.Addresses;
+import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.ChangeEvent;
 import io.enxame.shared.store.StoreClient;
 import io.vertx.core.Future;
@@ -56,7 +57,7 @@ public final class EventLog {
 
   private void reload() {
     loading = true;
-    store.snapshot(SwarmEvents.KINDS.toArray(io.enxame.shared.model.Kind[]::new)).onSuccess(snap -> {
+    store.snapshot(SwarmEvents.KINDS.toArray(Kind[]::new)).onSuccess(snap -> {
       events.reset(snap.items().values().stream().flatMap(List::stream).toList());
       lastIndex = snap.index();
       loading = false;

@@ -22,6 +22,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
+
 /**
  * {@code GET /services/{id}/logs} and {@code GET /tasks/{id}/logs} (moby's swarmLogs): the logs of every task
  * of the service, or of one task, from whichever nodes run them, through the scheduler's log broker. Lines
@@ -84,8 +86,8 @@ public final class LogRoutes {
       boolean tty = Boolean.TRUE.equals(Json.at(target, kind == Kind.SERVICES ? "Spec.TaskTemplate.ContainerSpec.TTY" : "Spec.ContainerSpec.TTY"));
       Stream stream = new Stream(ctx, query, !tty);
       JsonObject subscribe = new JsonObject().put("subscriptionId", stream.id)
-          .put("services", new JsonArray(kind == Kind.SERVICES ? java.util.List.of(target.getString("ID")) : java.util.List.of()))
-          .put("tasks", new JsonArray(kind == Kind.TASKS ? java.util.List.of(target.getString("ID")) : java.util.List.of()))
+          .put("services", new JsonArray(kind == Kind.SERVICES ? List.of(target.getString("ID")) : List.of()))
+          .put("tasks", new JsonArray(kind == Kind.TASKS ? List.of(target.getString("ID")) : List.of()))
           .put("follow", query.follow).put("tail", query.tail).put("sinceNanos", query.sinceNanos)
           .put("stdout", query.stdout).put("stderr", query.stderr);
       return stream.open().compose(v -> vertx.eventBus().request(Addresses.LOGS_SUBSCRIBE, subscribe))

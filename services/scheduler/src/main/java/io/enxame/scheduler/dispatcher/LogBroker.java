@@ -87,6 +87,8 @@ final class LogBroker {
     final boolean follow;
     /** Node → tasks it was asked for. */
     final Map<String, Set<String>> asked = new HashMap<>();
+    /** Task → its service, as the store said when the task was asked for (it may be pruned since). */
+    final Map<String, String> serviceOfTask = new HashMap<>();
     /** Nodes that have not said they are done (unused while following). */
     final Set<String> pending = new HashSet<>();
     final Set<String> errors = new LinkedHashSet<>();
@@ -107,7 +109,9 @@ final class LogBroker {
     }
 
     boolean selects(JsonObject task) {
-      return tasks.contains(task.getString("ID")) || services.contains(task.getString("ServiceID"));
+      boolean selected = tasks.contains(task.getString("ID")) || services.contains(task.getString("ServiceID"));
+      if (selected) serviceOfTask.put(task.getString("ID"), task.getString("ServiceID", ""));
+      return selected;
     }
   }
 
@@ -165,7 +169,7 @@ final class LogBroker {
   private void forward(Subscription sub, String nodeId, LogBatch batch, NodeSession session) {
     JsonArray lines = new JsonArray();
     for (LogLine l : batch.getLinesList()) {
-      lines.add(new JsonObject().put("task", l.getTaskId()).put("service", serviceOf(l)).put("node", nodeId)
+      lines.add(new JsonObject().put("task", l.getTaskId()).put("service", sub.serviceOfTask.getOrDefault(l.getTaskId(), "")).put("node", nodeId)
           .put("stream", l.getStream()).put("time", l.getTimestampNanos()).put("data", l.getData().toByteArray()));
     }
     sub.inflight++;
@@ -179,13 +183,6 @@ final class LogBroker {
       if (session != null) session.send(DispatcherMessage.newBuilder().setLogAck(LogAck.newBuilder().setSubscriptionId(sub.id)).build());
       maybeEnd(sub);
     });
-  }
-
-  /** Agents name the task; its service comes from the store (a pruned task's lines keep what the agent said). */
-  private String serviceOf(LogLine line) {
-    if (!line.getServiceId().isEmpty()) return line.getServiceId();
-    JsonObject task = view.get(Kind.TASKS, line.getTaskId());
-    return task == null ? "" : task.getString("ServiceID", "");
   }
 
   /** A node's session ended: what it had not sent is lost, and the reader is told so. */
