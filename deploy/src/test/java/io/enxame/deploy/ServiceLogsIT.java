@@ -165,6 +165,12 @@ class ServiceLogsIT {
   @Order(6)
   void followKeepsGoingAsTasksAreReplaced() throws Exception {
     File out = Files.createTempFile("follow", ".txt").toFile();
+    java.util.Set<String> cancels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    io.vertx.core.Handler<io.vertx.core.eventbus.DeliveryContext<Object>> watch = dc -> {
+      if (Addresses.LOGS_CANCEL.equals(dc.message().address())) cancels.add(String.valueOf(dc.message().body()));
+      dc.next();
+    };
+    vertx.eventBus().addOutboundInterceptor(watch);
     Process follow = cli.start(out, "service", "logs", "-f", "--no-trunc", "lg");
     try {
       Eventually.until("the current lines", Duration.ofSeconds(20), () -> read(out), o -> o.lines().filter(l -> l.endsWith("| line 5")).count() == 2);
@@ -173,9 +179,13 @@ class ServiceLogsIT {
       String seen = Eventually.until("the replacements' lines", Duration.ofSeconds(30), () -> read(out),
           o -> o.lines().filter(l -> l.endsWith("| line 5")).map(l -> match(l).group(2)).distinct().count() == 4);
       assertThat(follow.isAlive()).as("a follow does not end when tasks are replaced: " + seen).isTrue();
-    } finally {
+      assertThat(cancels).isEmpty();
       follow.destroy();
-      follow.waitFor(10, TimeUnit.SECONDS);
+      assertThat(follow.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      Eventually.until("the gateway to cancel the subscription", Duration.ofSeconds(10), () -> cancels, c -> c.size() == 1);
+    } finally {
+      vertx.eventBus().removeOutboundInterceptor(watch);
+      follow.destroyForcibly();
       Files.deleteIfExists(out.toPath());
     }
   }
