@@ -5,17 +5,9 @@
 #   bench/service-create.sh [N ...]        (default: 1 10 50; RUNS=3)
 # Prints a markdown table; needs root, dockerd and the test image (scripts/make-test-image.sh).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sizes=("${@:-1}"); [ $# -gt 0 ] || sizes=(1 10 50)
 runs="${RUNS:-3}"
-image="${IMAGE:-enxame-test/busybox:latest}"
-port="${ENXAME_PORT:-23750}"
-docker_cli="${DOCKER_CLI:-/usr/local/bin/docker}"
-
-"$root/scripts/ensure-docker.sh"
-"$root/scripts/make-test-image.sh" "$image"
-
-now_ms() { date +%s%3N; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 wait_running() { # host service n
   local host="$1" svc="$2" n="$3"
@@ -23,10 +15,6 @@ wait_running() { # host service n
              --format '{{.CurrentState}}' 2>/dev/null | grep -c '^Running')" -ge "$n" ]; do
     sleep 0.2 # the docker CLI's own progress cadence; faster polling steals CPU from what is measured
   done
-}
-
-wait_gone() { # label filter
-  while [ -n "$(docker ps -aq --filter "label=com.docker.swarm.service.name=$1")" ]; do sleep 0.2; done
 }
 
 time_service() { # host n -> ms
@@ -50,32 +38,8 @@ time_engine() { # n -> ms
   echo $((t1 - t0))
 }
 
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-# --- Enxame, all-in-one, on its own data dir and port
-data="$(mktemp -d)"
-"$root/enxame" up --data-dir "$data" --port "$port" --dispatcher-port 23770 --raft-port 23780 >"$data/enxame.log" 2>&1 &
-enxame_pid=$!
-cleanup() {
-  kill "$enxame_pid" 2>/dev/null || true; wait "$enxame_pid" 2>/dev/null || true
-  docker ps -aq --filter label=enxame-bench=1 | xargs -r docker rm -f >/dev/null 2>&1 || true
-  node_id=$(sed -n 's/.*"nodeId" : "\(.*\)".*/\1/p' "$data/node.json" 2>/dev/null || true)
-  [ -n "$node_id" ] && docker ps -aq --filter "label=com.docker.swarm.node.id=$node_id" | xargs -r docker rm -f >/dev/null 2>&1
-  docker swarm leave --force >/dev/null 2>&1 || true
-  rm -rf "$data"
-}
-trap cleanup EXIT
-until grep -q "Enxame is ready" "$data/enxame.log"; do
-  kill -0 "$enxame_pid" 2>/dev/null || { cat "$data/enxame.log" >&2; exit 1; }
-  sleep 0.2
-done
-enxame_host="tcp://127.0.0.1:$port"
-DOCKER_HOST="$enxame_host" "$docker_cli" node ls >/dev/null
-
-# --- real Swarm on the same engine, off Enxame's ports
-docker swarm leave --force >/dev/null 2>&1 || true
-docker swarm init --listen-addr 127.0.0.1:12377 --advertise-addr 127.0.0.1:12377 >/dev/null
-swarm_host="unix:///var/run/docker.sock"
+start_enxame
+start_swarm
 
 # One untimed round each, so that neither side is measured cold (JIT, image cache, first network).
 time_service "$enxame_host" 1 >/dev/null

@@ -2,6 +2,7 @@ package io.enxame.deploy;
 
 import io.enxame.agent.NodeAgentVerticle;
 import io.enxame.gateway.GatewayVerticle;
+import io.enxame.mesh.MeshVerticle;
 import io.enxame.scheduler.SchedulerVerticle;
 import io.enxame.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -11,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Assembles services into a process. {@link #manager} deploys the control plane (store, scheduler
- * with its dispatcher, gateway); {@link #node} deploys the node-side services. {@code enxame up}
+ * with its dispatcher, gateway); {@link #node} deploys the node-side services (node-agent and routing mesh). {@code enxame up}
  * runs both in one Vert.x instance; in a cluster each runs where it is needed and they meet on the
  * clustered event bus and the dispatcher's gRPC port.
  */
@@ -41,7 +42,10 @@ public final class Suite {
   public static Future<String> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost) {
     JsonObject agent = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr);
     if (dockerHost != null) agent.put("dockerHost", dockerHost);
-    return deploy(vertx, new NodeAgentVerticle(), agent);
+    // Published ports listen on every interface, as Swarm's do; other meshes reach this one at advertiseAddr.
+    JsonObject mesh = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
+        .put("bindHost", "0.0.0.0");
+    return deploy(vertx, new NodeAgentVerticle(), agent).compose(v -> deploy(vertx, new MeshVerticle(), mesh)).map(v -> v);
   }
 
   /** {@code enxame up}: a whole manager node and its node-side services in one Vert.x instance. */

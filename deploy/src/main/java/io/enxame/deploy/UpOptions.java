@@ -10,8 +10,8 @@ record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispat
                        [--dispatcher-port N] [--raft-port N] [--docker-host URI]
 
       Runs a whole manager node in the foreground: the cluster store (Raft), the scheduler and
-      dispatcher, the Docker API gateway on IP:N (default 127.0.0.1:2375) and a node-agent for the
-      local Docker engine. A fresh data dir starts a new swarm; an existing one resumes it.""";
+      dispatcher, the Docker API gateway on IP:N (default 127.0.0.1:2375), a node-agent for the
+      local Docker engine and the routing mesh (published ports listen on every interface). A fresh data dir starts a new swarm; an existing one resumes it.""";
 
   static UpOptions defaults() {
     return new UpOptions(Path.of(System.getProperty("user.home"), ".enxame"), "127.0.0.1", 2375, 2377, 2378, null);

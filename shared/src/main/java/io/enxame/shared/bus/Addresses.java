@@ -39,4 +39,10 @@ public final class Addresses {
   public static String logStream(String subscriptionId) {
     return "enxame.logs.stream." + subscriptionId;
   }
+
+  /**
+   * A node's routing-mesh counters. Body: anything. Reply: {@code {"services":[{"id","name","connections",
+   * "active","bytesIn","bytesOut","errors"}]}}.
+   */
+  public static String meshMetrics(String nodeId) { return "enxame.mesh." + nodeId + ".metrics"; }
 }

@@ -16,4 +16,10 @@ public final class DispatcherMethods {
 
   public static final ServiceMethod<DispatcherMessage, AgentMessage> SESSION_CLIENT = ServiceMethod.client(
       SERVICE, "Session", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(DispatcherMessage.newBuilder()));
+
+  public static final ServiceMethod<RoutesRequest, RouteTable> ROUTES_SERVER = ServiceMethod.server(
+      SERVICE, "Routes", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(RoutesRequest.newBuilder()));
+
+  public static final ServiceMethod<RouteTable, RoutesRequest> ROUTES_CLIENT = ServiceMethod.client(
+      SERVICE, "Routes", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(RouteTable.newBuilder()));
 }

@@ -1,15 +1,31 @@
 package io.enxame.shared.model;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** Facts about task objects that the gateway, the scheduler and the agent must agree on. */
 public final class Tasks {
   private Tasks() {}
 
-  /** A task is up to date when it was made from the service's current task template (ForceUpdate included). */
+  /**
+   * A task is up to date when it was made from the service's current task template (ForceUpdate included)
+   * and publishes the service's current host-mode ports (its container binds them, so a change needs a new one).
+   */
   public static boolean isUpToDate(JsonObject task, JsonObject service) {
     JsonObject template = Json.objectOrEmpty(service, "Spec.TaskTemplate");
-    return template.equals(Json.objectOrEmpty(task, "Spec"));
+    return template.equals(Json.objectOrEmpty(task, "Spec")) && hostPorts(task).equals(hostPorts(service));
+  }
+
+  /** The {@code Endpoint.Ports} of a service or task published in host mode (bound on the task's own node). */
+  public static List<JsonObject> hostPorts(JsonObject serviceOrTask) {
+    List<JsonObject> out = new ArrayList<>();
+    for (Object o : Json.arrayOrEmpty(serviceOrTask, "Endpoint.Ports")) {
+      if (o instanceof JsonObject p && "host".equals(p.getString("PublishMode"))) out.add(p);
+    }
+    return out;
   }
 
   /** Swarm's task name: {@code web.1.<task id>}, or {@code web.<node id>.<task id>} for slot-less (global) tasks. */
@@ -26,5 +42,29 @@ public final class Tasks {
 
   public static TaskState desired(JsonObject task) {
     return TaskState.fromWire(task.getString("DesiredState")).orElse(TaskState.RUNNING);
+  }
+
+  /** The network a task container is attached to: the engine's default bridge until overlay networks exist. */
+  public static final String BRIDGE = "bridge";
+
+  /**
+   * A task's addresses where Docker keeps them: {@code NetworksAttachments[].Addresses}, CIDR strings such
+   * as {@code 172.17.0.3/16}; the agent reports them from the container's inspect output.
+   */
+  public static JsonArray networksAttachments(List<String> addresses) {
+    JsonObject network = new JsonObject().put("ID", BRIDGE).put("Spec", new JsonObject().put("Name", BRIDGE).put("Driver", BRIDGE));
+    return new JsonArray().add(new JsonObject().put("Network", network).put("Addresses", new JsonArray(new ArrayList<>(addresses))));
+  }
+
+  /** The task's IP addresses (prefix lengths dropped), in attachment order; empty until the agent reported them. */
+  public static List<String> ips(JsonObject task) {
+    List<String> out = new ArrayList<>();
+    for (Object a : Json.arrayOrEmpty(task, "NetworksAttachments")) {
+      if (!(a instanceof JsonObject attachment)) continue;
+      for (Object cidr : Json.arrayOrEmpty(attachment, "Addresses")) {
+        if (cidr instanceof String s && !s.isEmpty()) out.add(s.contains("/") ? s.substring(0, s.indexOf('/')) : s);
+      }
+    }
+    return out;
   }
 }

@@ -1,6 +1,7 @@
 package io.enxame.gateway.services;
 
 import io.enxame.shared.bus.Failures;
+import io.enxame.shared.model.Constraints;
 import io.enxame.shared.model.Json;
 import io.vertx.core.json.JsonObject;
 
@@ -31,6 +32,7 @@ public final class ServiceSpecs {
     if (template.getValue("ForceUpdate") == null) template.put("ForceUpdate", 0);
     else nonNegative(template.getValue("ForceUpdate"), "TaskTemplate.ForceUpdate");
     s.put("Mode", normalizeMode(s.getValue("Mode")));
+    Constraints.invalid(s).ifPresent(message -> { throw Failures.badRequest(message); });
     return s;
   }
 

@@ -31,7 +31,13 @@ public final class ServiceUpdate {
     JsonObject next = current.copy();
     next.put("Spec", spec.copy());
     next.put("PreviousSpec", oldSpec.copy());
-    next.remove("UpdateStatus"); // the orchestrator reports the update's progress from here on
+    if (newSpec == null) {
+      // As swarmkit: the scheduler rolls the previous spec out with the rollback config.
+      next.put("UpdateStatus", new JsonObject().put("State", "rollback_started")
+          .put("Message", "manually requested rollback").put("StartedAt", Times.format(Instant.now())));
+    } else {
+      next.remove("UpdateStatus"); // the orchestrator reports the update's progress from here on
+    }
     next.put("Endpoint", Endpoints.allocate(spec, current.getJsonObject("Endpoint"), others));
     if (ServiceSpecs.isJob(spec)) next.put("JobStatus", jobStatus(version));
     else next.remove("JobStatus");

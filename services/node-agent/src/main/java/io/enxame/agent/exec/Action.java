@@ -34,6 +34,8 @@ public enum Action {
       if (container != null) return REMOVE;
       return current.isTerminal() ? NONE : REPORT_SHUTDOWN;
     }
+    // A job's task has desired state "complete": it runs until its container exits, as swarmkit's do.
+    if (desired == TaskState.COMPLETE && !current.isTerminal()) desired = TaskState.RUNNING;
     if (desired.rank() > TaskState.RUNNING.rank()) {
       if (container != null && container.running()) return STOP;
       return current.isTerminal() ? NONE : REPORT_SHUTDOWN;

@@ -26,7 +26,11 @@ public record ContainerSpec(
     Long memoryBytes,
     Long memoryReservationBytes,
     Long nanoCpus,
-    Healthcheck healthcheck) {
+    Healthcheck healthcheck,
+    List<PortBinding> ports) {
+
+  /** A host-mode published port: the engine binds {@code published} (0: any free port) on this node. */
+  public record PortBinding(int target, String protocol, int published) {}
 
   /** Docker's HEALTHCHECK; durations in nanoseconds, as the Engine API carries them. */
   public record Healthcheck(List<String> test, Long intervalNanos, Long timeoutNanos, Integer retries, Long startPeriodNanos) {}

@@ -42,7 +42,9 @@ public final class ContainerSpecs {
         positive(limits.getLong("MemoryBytes")),
         positive(reservations.getLong("MemoryBytes")),
         positive(limits.getLong("NanoCPUs")),
-        healthcheck(cs.getJsonObject("Healthcheck")));
+        healthcheck(cs.getJsonObject("Healthcheck")),
+        Tasks.hostPorts(task).stream().map(p -> new ContainerSpec.PortBinding(p.getInteger("TargetPort", 0),
+            p.getString("Protocol", "tcp"), p.getInteger("PublishedPort", 0))).toList());
   }
 
   /** Seconds a graceful stop may take before the engine kills the container. */

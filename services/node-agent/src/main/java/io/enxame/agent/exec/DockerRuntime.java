@@ -8,6 +8,9 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
@@ -27,6 +30,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,6 +182,18 @@ public final class DockerRuntime implements ContainerRuntime {
     ifSet(spec.stopTimeoutSeconds(), cmd::withStopTimeout);
     if (!spec.entrypoint().isEmpty()) cmd.withEntrypoint(spec.entrypoint());
     if (!spec.cmd().isEmpty()) cmd.withCmd(spec.cmd());
+    if (!spec.ports().isEmpty()) {
+      // Host-mode publishing is Docker's own port mapping, on this node only.
+      Ports bindings = new Ports();
+      List<ExposedPort> exposed = new ArrayList<>();
+      for (ContainerSpec.PortBinding p : spec.ports()) {
+        ExposedPort port = new ExposedPort(p.target(), InternetProtocol.parse(p.protocol()));
+        exposed.add(port);
+        bindings.bind(port, p.published() == 0 ? Ports.Binding.empty() : Ports.Binding.bindPort(p.published()));
+      }
+      cmd.withExposedPorts(exposed);
+      host.withPortBindings(bindings);
+    }
     ContainerSpec.Healthcheck hc = spec.healthcheck();
     if (hc != null) {
       cmd.withHealthcheck(new HealthCheck().withTest(hc.test()).withInterval(hc.intervalNanos()).withTimeout(hc.timeoutNanos())
@@ -241,7 +257,17 @@ public final class DockerRuntime implements ContainerRuntime {
     InspectContainerResponse.ContainerState s = r.getState();
     String health = s.getHealth() == null ? null : s.getHealth().getStatus();
     return new ContainerInfo(r.getId(), s.getStatus(), Boolean.TRUE.equals(s.getRunning()),
-        s.getExitCodeLong() == null ? 0 : s.getExitCodeLong(), s.getPidLong() == null ? 0 : s.getPidLong(), health, s.getError());
+        s.getExitCodeLong() == null ? 0 : s.getExitCodeLong(), s.getPidLong() == null ? 0 : s.getPidLong(), health, s.getError(),
+        addresses(r));
+  }
+
+  private static List<String> addresses(InspectContainerResponse r) {
+    if (r.getNetworkSettings() == null || r.getNetworkSettings().getNetworks() == null) return List.of();
+    List<String> out = new ArrayList<>();
+    r.getNetworkSettings().getNetworks().values().forEach(n -> {
+      if (n.getIpAddress() != null && !n.getIpAddress().isEmpty()) out.add(n.getIpAddress() + "/" + n.getIpPrefixLen());
+    });
+    return out;
   }
 
   @Override

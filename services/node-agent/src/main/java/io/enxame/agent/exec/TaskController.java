@@ -197,7 +197,7 @@ public final class TaskController {
     String id = c != null ? c.id() : containerId;
     if (id != null) b.setContainerId(id);
     if (c != null) {
-      if (c.running()) b.setPid((int) c.pid());
+      if (c.running()) b.setPid((int) c.pid()).addAllAddresses(c.addresses());
       if (c.exited()) b.setExitCode((int) c.exitCode());
     }
     TaskStatus status = b.build();
@@ -210,6 +210,7 @@ public final class TaskController {
 
   private static boolean sameObservation(TaskStatus a, TaskStatus b) {
     return a.getState().equals(b.getState()) && a.getErr().equals(b.getErr())
-        && a.getContainerId().equals(b.getContainerId()) && a.getPid() == b.getPid() && a.getExitCode() == b.getExitCode();
+        && a.getContainerId().equals(b.getContainerId()) && a.getPid() == b.getPid() && a.getExitCode() == b.getExitCode()
+        && a.getAddressesList().equals(b.getAddressesList());
   }
 }

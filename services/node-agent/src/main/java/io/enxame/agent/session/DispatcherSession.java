@@ -8,6 +8,7 @@ import io.enxame.shared.dispatcher.Heartbeat;
 import io.enxame.shared.dispatcher.Hello;
 import io.enxame.shared.dispatcher.StatusBatch;
 import io.enxame.shared.dispatcher.TaskStatus;
+import io.enxame.shared.net.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

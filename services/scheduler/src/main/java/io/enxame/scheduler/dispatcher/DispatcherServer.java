@@ -50,16 +50,20 @@ public final class DispatcherServer {
   private long heartbeatTimer = -1;
   private boolean stopping;
 
+  private final RouteTables routes;
+
   public DispatcherServer(Vertx vertx, ClusterView view, StoreClient store) {
     this.vertx = vertx;
     this.view = view;
     this.store = store;
     this.logs = new LogBroker(vertx, view, sessions::get);
+    this.routes = new RouteTables(vertx, view);
   }
 
   public Future<Integer> listen(String host, int port) {
     GrpcServer grpc = GrpcServer.server(vertx);
     grpc.callHandler(DispatcherMethods.SESSION_SERVER, this::session);
+    grpc.callHandler(DispatcherMethods.ROUTES_SERVER, routes::subscribe);
     heartbeatTimer = vertx.setPeriodic(1000, id -> expireSilentSessions());
     return logs.start().compose(v -> vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
         .requestHandler(grpc).listen()).map(s -> {
@@ -74,6 +78,7 @@ public final class DispatcherServer {
     Future<Void> logsStopped = logs.stop();
     sessions.values().forEach(NodeSession::close);
     sessions.clear();
+    routes.close();
     return logsStopped.compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
@@ -156,8 +161,11 @@ public final class DispatcherServer {
         .put("PortStatus", new JsonObject());
     if (!s.getErr().isEmpty()) status.put("Err", s.getErr());
     JsonObject old = task.getJsonObject("Status", new JsonObject());
-    if (current == next.get() && sameObservation(old, status)) return Optional.empty();
-    return Optional.of(StoreOp.mergeIfExists(Kind.TASKS, s.getTaskId(), new JsonObject().put("Status", status)));
+    boolean newAddresses = s.getAddressesCount() > 0 && !Tasks.networksAttachments(s.getAddressesList()).equals(task.getJsonArray("NetworksAttachments"));
+    if (current == next.get() && sameObservation(old, status) && !newAddresses) return Optional.empty();
+    JsonObject fields = new JsonObject().put("Status", status);
+    if (newAddresses) fields.put("NetworksAttachments", Tasks.networksAttachments(s.getAddressesList()));
+    return Optional.of(StoreOp.mergeIfExists(Kind.TASKS, s.getTaskId(), fields));
   }
 
   private static boolean sameObservation(JsonObject old, JsonObject now) {
@@ -181,11 +189,13 @@ public final class DispatcherServer {
       if (s != null) s.queueRemoved(gone.getString("ID"));
     }
     sessions.values().forEach(NodeSession::flush);
+    routes.changed();
   }
 
   /** After the view was re-read: every node gets its whole assignment set again. */
   public void resendAll() {
     sessions.values().forEach(s -> s.sendFull(view.tasksOfNode(s.nodeId())));
+    routes.changed();
   }
 
   private void expireSilentSessions() {

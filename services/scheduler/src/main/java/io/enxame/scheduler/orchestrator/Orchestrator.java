@@ -69,10 +69,15 @@ public final class Orchestrator {
     Optional<Instant> wake = Optional.empty();
     Map<String, List<JsonObject>> tasksByService = view.tasksByService();
     for (JsonObject service : view.all(Kind.SERVICES)) {
-      if (!ReplicatedReconciler.handles(service)) continue;
-      ReplicatedReconciler.Result r = ReplicatedReconciler.reconcile(service,
-          tasksByService.getOrDefault(service.getString("ID"), List.of()),
-          view.all(Kind.NODES), load, now, view.taskHistoryLimit());
+      List<JsonObject> tasks = tasksByService.getOrDefault(service.getString("ID"), List.of());
+      ServiceReconciler.Result r;
+      if (ServiceReconciler.handles(service)) {
+        r = ServiceReconciler.reconcile(service, tasks, view.all(Kind.NODES), load, now, view.taskHistoryLimit(), view::runningSince);
+      } else if (JobReconciler.handles(service)) {
+        r = JobReconciler.reconcile(service, tasks, view.all(Kind.NODES), load, now, view.taskHistoryLimit());
+      } else {
+        continue;
+      }
       ops.addAll(r.ops());
       wake = earliest(wake, r.wakeAt());
     }

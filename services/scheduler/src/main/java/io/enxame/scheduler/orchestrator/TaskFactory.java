@@ -24,6 +24,8 @@ final class TaskFactory {
         .put("ServiceAnnotations", new JsonObject()
             .put("Name", spec.getString("Name"))
             .put("Labels", spec.getJsonObject("Labels", new JsonObject()).copy()))
+        // As swarmkit's tasks: the service's endpoint when the task was made (the agent binds its host-mode ports).
+        .put("Endpoint", Json.objectOrEmpty(service, "Endpoint").copy())
         .put("Status", status("new", "created", null, now))
         .put("DesiredState", desiredState);
   }

@@ -2,10 +2,12 @@ package io.enxame.scheduler.view;
 
 import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
+import io.enxame.shared.model.Times;
 import io.enxame.shared.store.ChangeEvent;
 import io.enxame.shared.store.StoreClient;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -23,6 +25,8 @@ public final class ClusterView {
   public static final Kind[] KINDS = {Kind.CLUSTER, Kind.NODES, Kind.SERVICES, Kind.TASKS};
 
   private final Map<Kind, Map<String, JsonObject>> objects = new EnumMap<>(Kind.class);
+  /** When each task was first seen running: the updater's monitor needs it after the status moves on. */
+  private final Map<String, Instant> runningSince = new HashMap<>();
   private long index = -1;
 
   public ClusterView() {
@@ -39,6 +43,8 @@ public final class ClusterView {
       map.clear();
       snapshot.of(k).forEach(o -> map.put(o.getString("ID"), o));
     }
+    runningSince.keySet().retainAll(objects.get(Kind.TASKS).keySet());
+    objects.get(Kind.TASKS).values().forEach(this::noteRunning);
     index = snapshot.index();
   }
 
@@ -55,9 +61,14 @@ public final class ClusterView {
       Map<String, JsonObject> map = objects.get(kind.get());
       if ("delete".equals(change.getString("action"))) {
         JsonObject gone = map.remove(change.getString("id"));
-        if (gone != null && kind.get() == Kind.TASKS) removed.add(gone);
+        if (gone != null && kind.get() == Kind.TASKS) {
+          removed.add(gone);
+          runningSince.remove(gone.getString("ID"));
+        }
       } else {
-        map.put(change.getString("id"), change.getJsonObject("object"));
+        JsonObject object = change.getJsonObject("object");
+        map.put(change.getString("id"), object);
+        if (kind.get() == Kind.TASKS) noteRunning(object);
       }
     }
     index = event.index();
@@ -81,6 +92,15 @@ public final class ClusterView {
     List<JsonObject> out = new ArrayList<>();
     for (JsonObject t : objects.get(Kind.TASKS).values()) if (nodeId.equals(t.getString("NodeID"))) out.add(t);
     return out;
+  }
+
+  public Optional<Instant> runningSince(String taskId) { return Optional.ofNullable(runningSince.get(taskId)); }
+
+  private void noteRunning(JsonObject task) {
+    if ("running".equals(Json.string(task, "Status.State")) && !runningSince.containsKey(task.getString("ID"))) {
+      String at = Json.string(task, "Status.Timestamp");
+      runningSince.put(task.getString("ID"), at == null ? Instant.now() : Times.parse(at));
+    }
   }
 
   public int taskHistoryLimit() {

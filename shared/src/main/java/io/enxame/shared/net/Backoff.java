@@ -1,22 +1,22 @@
-package io.enxame.agent.session;
+package io.enxame.shared.net;
 
 /** Reconnect delays: doubling from a minimum to a cap, back to the minimum after a success. */
-final class Backoff {
+public final class Backoff {
   private final long minMillis;
   private final long maxMillis;
   private long next;
 
-  Backoff(long minMillis, long maxMillis) {
+  public Backoff(long minMillis, long maxMillis) {
     this.minMillis = minMillis;
     this.maxMillis = maxMillis;
     this.next = minMillis;
   }
 
-  long next() {
+  public long next() {
     long d = next;
     next = Math.min(next * 2, maxMillis);
     return d;
   }
 
-  void reset() { next = minMillis; }
+  public void reset() { next = minMillis; }
 }

@@ -1,0 +1,170 @@
+package io.enxame.deploy;
+
+import io.enxame.shared.testing.Eventually;
+import io.enxame.shared.testing.Ports;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Swarm's service lifecycle through the real docker CLI and real containers: health-gated updates that
+ * roll back, start-first updates, restart conditions, global services following node labels, and jobs.
+ * One Enxame for the class; each test uses its own services and removes them.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServiceLifecycleIT {
+  @TempDir static Path dataDir;
+
+  private String image;
+  private NodeIdentity id;
+  private Vertx vertx;
+  private DockerCli cli;
+  private final DockerCli engine = DockerCli.engine();
+
+  @BeforeAll
+  void start() throws Exception {
+    assumeTrue(DockerCli.installed(DockerCli.CLI_28), "docker CLI 28 is not installed");
+    image = DockerCli.testImage();
+    UpOptions options = new UpOptions(dataDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null);
+    id = NodeIdentity.loadOrCreate(dataDir);
+    vertx = Vertx.vertx();
+    Suite.up(vertx, options, id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    cli = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + options.gatewayPort());
+    Eventually.until("the node to be ready", Duration.ofSeconds(30), () -> cli.run("node", "ls").ok().out(), o -> o.contains("Ready"));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    try {
+      if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      if (id != null) DockerCli.removeTaskContainers(id.nodeId());
+    }
+  }
+
+  private List<String> running(String service) {
+    return DockerCli.lines(engine.run("ps", "--filter", "label=com.docker.swarm.service.name=" + service,
+        "--filter", "label=com.docker.swarm.node.id=" + id.nodeId(), "--format", "{{.Names}}").ok().out());
+  }
+
+  private String inspect(String service, String format) {
+    return cli.run("service", "inspect", service, "--format", format).ok().out().trim();
+  }
+
+  @Test
+  void anUpdateWhoseTasksNeverGetHealthyRollsBack() {
+    cli.run("service", "create", "--name", "hc", "--replicas", "2", "--init", "--stop-grace-period", "1s",
+        "--health-cmd", "true", "--health-interval", "1s", "--update-monitor", "2s", "--rollback-monitor", "1s",
+        image, "sleep", "300").ok();
+    List<String> before = running("hc");
+    assertThat(before).hasSize(2);
+
+    // Whether the CLI exits non-zero depends on whether it sees rollback_completed before the old spec has
+    // converged (docker/cli's progress loop), as with Swarm; what it prints and what ends up running do not.
+    DockerCli.Result update = cli.run("service", "update", "--health-cmd", "false", "--health-retries", "1",
+        "--update-failure-action", "rollback", "hc");
+    assertThat(update.out() + update.err()).contains("rollback: update rolled back due to failure or early termination of task");
+    Eventually.until("the rollback to complete", Duration.ofSeconds(60), () -> inspect("hc", "{{.UpdateStatus.State}}"),
+        "rollback_completed"::equals);
+    assertThat(inspect("hc", "{{.UpdateStatus.Message}}")).isEqualTo("rollback completed");
+    assertThat(inspect("hc", "{{json .Spec.TaskTemplate.ContainerSpec.Healthcheck.Test}}")).isEqualTo("[\"CMD-SHELL\",\"true\"]");
+    Eventually.until("two healthy old-spec tasks", Duration.ofSeconds(30), () -> running("hc"), r -> r.size() == 2);
+    String ps = cli.run("service", "ps", "hc", "--no-trunc").ok().out();
+    assertThat(ps).contains("unhealthy container");
+    cli.run("service", "rm", "hc").ok();
+  }
+
+  @Test
+  void startFirstNeverDropsBelowTheReplicaCount() throws Exception {
+    cli.run("service", "create", "--name", "sf", "--replicas", "2", "--init", "--stop-grace-period", "1s",
+        "--update-order", "start-first", "--update-monitor", "1s", image, "sleep", "300").ok();
+    AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
+    AtomicBoolean done = new AtomicBoolean();
+    Thread watcher = new Thread(() -> {
+      while (!done.get()) fewest.accumulateAndGet(running("sf").size(), Math::min);
+    });
+    watcher.start();
+    try {
+      cli.run("service", "update", "--env-add", "V=2", "sf").ok();
+    } finally {
+      done.set(true);
+      watcher.join();
+    }
+    assertThat(fewest.get()).isGreaterThanOrEqualTo(2);
+    // The CLI returns once the new tasks run; the old containers may still be stopping.
+    Eventually.until("only updated containers", Duration.ofSeconds(30), () -> running("sf"), names -> names.size() == 2
+        && names.stream().allMatch(c -> engine.run("inspect", "--format", "{{json .Config.Env}}", c).out().contains("V=2")));
+    Eventually.until("the update to complete", Duration.ofSeconds(30), () -> inspect("sf", "{{.UpdateStatus.State}}"), "completed"::equals);
+    // The same spec again changes nothing: no task is restarted.
+    List<String> settled = running("sf");
+    cli.run("service", "update", "--detach", "sf").ok();
+    assertThat(inspect("sf", "{{.UpdateStatus}}")).isEqualTo("<nil>");
+    Thread.sleep(1000); // a replacement would have begun well within this
+    assertThat(running("sf")).containsExactlyInAnyOrderElementsOf(settled);
+    cli.run("service", "rm", "sf").ok();
+  }
+
+  @Test
+  void onFailureLeavesACleanExitCompleteAndRetriesAFailure() {
+    cli.run("service", "create", "--detach", "--name", "once", "--restart-condition", "on-failure",
+        "--restart-delay", "0s", image, "true").ok();
+    cli.run("service", "create", "--detach", "--name", "flaky", "--restart-condition", "on-failure",
+        "--restart-delay", "0s", "--restart-max-attempts", "2", image, "false").ok();
+    Eventually.until("flaky to use up its attempts", Duration.ofSeconds(60),
+        () -> DockerCli.lines(cli.run("service", "ps", "flaky", "--format", "{{.CurrentState}}").ok().out()),
+        s -> s.size() == 3 && s.stream().allMatch(l -> l.startsWith("Failed")));
+    List<String> once = DockerCli.lines(cli.run("service", "ps", "once", "--format", "{{.DesiredState}} {{.CurrentState}}").ok().out());
+    assertThat(once).singleElement().satisfies(l -> assertThat(l).startsWith("Complete Complete"));
+    cli.run("service", "rm", "once", "flaky").ok();
+  }
+
+  @Test
+  void aGlobalServiceFollowsNodeLabels() {
+    cli.run("service", "create", "--name", "agent", "--mode", "global", "--init", "--stop-grace-period", "1s",
+        "--constraint", "node.labels.agent==yes", "--detach", image, "sleep", "300").ok();
+    assertThat(running("agent")).isEmpty();
+    try {
+      cli.run("node", "update", "--label-add", "agent=yes", id.nodeId()).ok();
+      Eventually.until("a task on the labelled node", Duration.ofSeconds(30), () -> running("agent"), r -> r.size() == 1);
+      assertThat(running("agent").get(0)).matches("agent\\." + id.nodeId() + "\\.[0-9a-z]{25}");
+      assertThat(cli.run("service", "ls").ok().out()).containsPattern("agent\\s+global\\s+1/1");
+      cli.run("node", "update", "--label-rm", "agent", id.nodeId()).ok();
+      Eventually.until("the task to stop", Duration.ofSeconds(30), () -> running("agent"), List::isEmpty);
+    } finally {
+      cli.run("node", "update", "--label-rm", "agent", id.nodeId());
+      cli.run("service", "rm", "agent");
+    }
+    DockerCli.Result bad = cli.run("service", "create", "--name", "bad", "--constraint", "node.role=manager", image);
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.err()).contains("constraint expected one operator from ==, !=");
+  }
+
+  @Test
+  void aReplicatedJobRunsToCompletionAndAgainOnForce() {
+    DockerCli.Result created = cli.run("service", "create", "--name", "batch", "--mode", "replicated-job",
+        "--replicas", "3", "--max-concurrent", "2", image, "sh", "-c", "sleep 1");
+    created.ok();
+    List<String> states = DockerCli.lines(cli.run("service", "ps", "batch", "--format", "{{.DesiredState}} {{.CurrentState}}").ok().out());
+    assertThat(states).hasSize(3).allSatisfy(l -> assertThat(l).startsWith("Complete Complete"));
+    assertThat(cli.run("service", "ls").ok().out()).containsPattern("batch\\s+replicated job\\s+0/2 \\(3/3 completed\\)");
+
+    cli.run("service", "update", "--force", "batch").ok();
+    Eventually.until("a second run of 3 completions", Duration.ofSeconds(60),
+        () -> DockerCli.lines(cli.run("service", "ps", "batch", "--format", "{{.CurrentState}}").ok().out()),
+        s -> s.size() == 6 && s.stream().allMatch(l -> l.startsWith("Complete")));
+    cli.run("service", "rm", "batch").ok();
+  }
+}

@@ -1,0 +1,25 @@
+package io.enxame.mesh;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The mesh's configuration, read once from the verticle config: {"nodeId", "dispatcher": "host:port",
+ * "advertiseAddr" (where other nodes' meshes reach this one), "bindHost" (published ports listen there,
+ * default 0.0.0.0), "internalPort" (flows from other meshes, default 0: any free port), "ioThreads"
+ * (default: one per core)}.
+ */
+public record MeshConfig(String nodeId, String dispatcherHost, int dispatcherPort, String advertiseAddr, String bindHost,
+    int internalPort, int ioThreads) {
+  public static final int DEFAULT_DISPATCHER_PORT = 2377;
+
+  public static MeshConfig fromJson(JsonObject json) {
+    String nodeId = json.getString("nodeId");
+    if (nodeId == null || nodeId.isBlank()) throw new IllegalArgumentException("ingress-mesh config: nodeId is required");
+    String dispatcher = json.getString("dispatcher", "127.0.0.1:" + DEFAULT_DISPATCHER_PORT);
+    int colon = dispatcher.lastIndexOf(':');
+    String host = colon < 0 ? dispatcher : dispatcher.substring(0, colon).replaceAll("^\\[|]$", "");
+    int port = colon < 0 ? DEFAULT_DISPATCHER_PORT : Integer.parseInt(dispatcher.substring(colon + 1));
+    return new MeshConfig(nodeId, host, port, json.getString("advertiseAddr", "127.0.0.1"), json.getString("bindHost", "0.0.0.0"),
+        json.getInteger("internalPort", 0), json.getInteger("ioThreads", Runtime.getRuntime().availableProcessors()));
+  }
+}

@@ -1,0 +1,29 @@
+package io.enxame.mesh;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One backend of a published port: a task on some node, reached at {@code ip:targetPort} (through that
+ * node's mesh when it is not this one). {@code active} counts this mesh's open flows to it (least-conn).
+ */
+final class Target {
+  final String taskId;
+  final String nodeId;
+  final String ip;
+  final int port;
+  final AtomicInteger active = new AtomicInteger();
+
+  Target(String taskId, String nodeId, String ip, int port) {
+    this.taskId = taskId;
+    this.nodeId = nodeId;
+    this.ip = ip;
+    this.port = port;
+  }
+
+  boolean sameAs(String taskId, String nodeId, String ip, int port) {
+    return this.taskId.equals(taskId) && this.nodeId.equals(nodeId) && this.ip.equals(ip) && this.port == port;
+  }
+
+  @Override
+  public String toString() { return taskId + "@" + nodeId + "/" + ip + ":" + port; }
+}

@@ -1,0 +1,121 @@
+package io.enxame.mesh;
+
+import io.enxame.shared.dispatcher.Backend;
+import io.enxame.shared.dispatcher.Route;
+import io.enxame.shared.dispatcher.RouteTable;
+import io.enxame.shared.model.MeshLabels;
+import io.enxame.shared.testing.Eventually;
+import io.enxame.shared.testing.Ports;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The TCP data path on real Netty and real sockets, without a control plane: the table is written here. */
+class DataPathTest {
+  private static final String NODE = "node1";
+  private MultiThreadIoEventLoopGroup group;
+  private PublishedPorts ports;
+  private ServerSocket backend;
+
+  @BeforeEach
+  void start() throws IOException {
+    Transport transport = Transport.best();
+    group = transport.group(1);
+    ports = new PublishedPorts(new MeshRuntime(NODE, transport, group, new MeshMetrics()), "127.0.0.1");
+    backend = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    ports.closeAll();
+    backend.close();
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+  }
+
+  private int publish() {
+    int published = Ports.free();
+    ports.apply(RouteTable.newBuilder().addRoutes(Route.newBuilder().setProtocol("tcp").setPublishedPort(published)
+        .setTargetPort(backend.getLocalPort()).setServiceId("svc1").setServiceName("bulk").setLb(MeshLabels.ROUND_ROBIN)
+        .addBackends(Backend.newBuilder().setTaskId("task1").setNodeId(NODE).setIp("127.0.0.1"))).build());
+    ports.port("tcp/" + published).bound().syncUninterruptibly();
+    return published;
+  }
+
+  @Test
+  void aClientThatDoesNotReadStopsTheBackendInsteadOfFillingTheMesh() throws Exception {
+    int published = publish();
+    long total = 256L << 20;
+    AtomicLong written = new AtomicLong();
+    Thread writer = new Thread(() -> {
+      try (Socket s = backend.accept(); OutputStream out = s.getOutputStream()) {
+        byte[] chunk = new byte[64 << 10];
+        while (written.get() < total) {
+          out.write(chunk);
+          written.addAndGet(chunk.length);
+        }
+      } catch (IOException e) {
+        // the test closed the client
+      }
+    });
+    writer.start();
+    try (Socket client = new Socket()) {
+      client.setReceiveBufferSize(64 << 10);
+      client.connect(new InetSocketAddress("127.0.0.1", published));
+      // Stalled: the backend can only fill the socket buffers on the way and the mesh's write buffer (64 KiB
+      // high water mark), then its writes block.
+      Eventually.until("the backend to stall", Duration.ofSeconds(10), () -> {
+        long before = written.get();
+        sleep(300);
+        return written.get() - before;
+      }, progress -> progress == 0);
+      assertThat(written.get()).isLessThan(32L << 20);
+      // Reading again drains everything through.
+      InputStream in = client.getInputStream();
+      byte[] buf = new byte[256 << 10];
+      long read = 0;
+      while (read < total) {
+        int n = in.read(buf);
+        if (n < 0) break;
+        read += n;
+      }
+      assertThat(read).isEqualTo(total);
+    }
+    writer.join(5000);
+  }
+
+  @Test
+  void theListenerClosesWhenThePortLeavesTheTable() throws Exception {
+    int published = publish();
+    try (Socket s = new Socket("127.0.0.1", published)) {
+      assertThat(s.isConnected()).isTrue();
+    }
+    ports.apply(RouteTable.getDefaultInstance());
+    Eventually.until("the listener to close", Duration.ofSeconds(5), () -> {
+      try (Socket s = new Socket("127.0.0.1", published)) {
+        return false;
+      } catch (IOException refused) {
+        return true;
+      }
+    }, closed -> closed);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
