@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.function.Consumer;
 
 /**
@@ -47,14 +49,16 @@ public final class EventRoutes {
     response.setStatusCode(200);
     response.writeHead(); // the headers go out now: clients wait for them before reading the stream
     if (since > 0 || until > 0) {
-      log.history(since, until).stream().filter(filter).forEach(e -> write(response, e));
+      // at most the ring's 1000 events: written at once, whatever the client's pace
+      log.history(since, until).stream().filter(filter).forEach(e -> response.write(e.encode() + "\n"));
     }
     if (until > 0 && until <= now) {
       response.end();
       return;
     }
+    Backlog backlog = new Backlog(response);
     Consumer<JsonObject> live = e -> {
-      if (filter.test(e) && (until <= 0 || e.getLong("timeNano") <= until)) write(response, e);
+      if (filter.test(e) && (until <= 0 || e.getLong("timeNano") <= until)) backlog.write(e);
     };
     log.listen(live);
     long timer = until > 0 ? vertx.setTimer(Math.max(1, (until - now) / 1_000_000L), id -> {
@@ -67,13 +71,35 @@ public final class EventRoutes {
     });
   }
 
-  /** A slow reader must not make the gateway hold events without bound: past the write queue's limit it is cut off. */
-  private static void write(HttpServerResponse response, JsonObject event) {
-    if (response.ended() || response.closed()) return;
-    if (response.writeQueueFull()) {
-      response.reset();
-      return;
+  /**
+   * Live events wait here while the connection's write queue is full, up to {@link EventLog#CAPACITY} of
+   * them (a burst from one big transaction fits); a reader further behind than that is cut off rather than
+   * buffered without bound.
+   */
+  private static final class Backlog {
+    private final HttpServerResponse response;
+    private final Deque<JsonObject> waiting = new ArrayDeque<>();
+
+    Backlog(HttpServerResponse response) {
+      this.response = response;
+      response.drainHandler(v -> drain());
     }
-    response.write(event.encode() + "\n");
+
+    void write(JsonObject event) {
+      if (response.ended() || response.closed()) return;
+      if (waiting.size() >= EventLog.CAPACITY) {
+        waiting.clear();
+        response.reset();
+        return;
+      }
+      waiting.addLast(event);
+      drain();
+    }
+
+    private void drain() {
+      while (!waiting.isEmpty() && !response.writeQueueFull() && !response.ended()) {
+        response.write(waiting.removeFirst().encode() + "\n");
+      }
+    }
   }
 }

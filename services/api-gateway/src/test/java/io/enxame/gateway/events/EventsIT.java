@@ -1,6 +1,9 @@
 package io.enxame.gateway.events;
 
 import io.enxame.gateway.testing.GatewayFixture;
+import io.enxame.shared.model.Kind;
+import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.store.StoreOp;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -80,6 +83,43 @@ class EventsIT {
       assertThat(e.getString("Action")).isEqualTo("create");
       assertThat(e.getJsonObject("Actor").getJsonObject("Attributes").getString("name")).isEqualTo("live");
     });
+  }
+
+  /** A replay bigger than the connection's write buffer arrives whole (the ring bounds it, not the client). */
+  @Test
+  void aLargeReplayIsNotCutOff(Vertx vertx) throws Exception {
+    String since = String.valueOf(System.currentTimeMillis() / 1000 - 1);
+    List<JsonObject> ops = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      ops.add(StoreOp.merge(Kind.NODES, GatewayFixture.WORKER, new JsonObject().put("Spec", new JsonObject()
+          .put("Labels", new JsonObject().put("round", String.valueOf(i))).put("Role", "worker").put("Availability", "active"))));
+    }
+    StoreClient store = new StoreClient(vertx.eventBus());
+    for (int i = 0; i < ops.size(); i += 100) store.tx(ops.subList(i, i + 100)).await(10, TimeUnit.SECONDS);
+    String until = String.valueOf(System.currentTimeMillis() / 1000 + 1);
+    Thread.sleep(1100);
+    List<JsonObject> replay = events(ok(docker("events", "--since", since, "--until", until, "--filter", "node=worker-1",
+        "--format", "{{json .}}")));
+    assertThat(replay).hasSize(600);
+  }
+
+  /** A burst of live events bigger than the connection's write buffer arrives whole too. */
+  @Test
+  void aLiveBurstIsNotCutOff(Vertx vertx) throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    // with until, moby replays its history too: since (in the next second) leaves out the other tests' events
+    Process follow = start("events", "--filter", "node=worker-1", "--since", String.valueOf(now + 1),
+        "--until", String.valueOf(now + 7), "--format", "{{json .}}");
+    Thread.sleep(2000); // the stream is open, and since has passed, before the changes are made
+    List<JsonObject> ops = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      ops.add(StoreOp.merge(Kind.NODES, GatewayFixture.WORKER, new JsonObject().put("Spec", new JsonObject()
+          .put("Labels", new JsonObject().put("burst", String.valueOf(i))).put("Role", "worker").put("Availability", "active"))));
+    }
+    new StoreClient(vertx.eventBus()).tx(ops).await(10, TimeUnit.SECONDS);
+    byte[] out = follow.getInputStream().readAllBytes();
+    assertThat(follow.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(events(new Result(0, new String(out, StandardCharsets.UTF_8), ""))).hasSize(600);
   }
 
   @Test

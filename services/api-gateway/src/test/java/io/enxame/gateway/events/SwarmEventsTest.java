@@ -67,6 +67,24 @@ class SwarmEventsTest {
   }
 
   @Test
+  void secretsConfigsAndNetworksAreNamed() {
+    SwarmEvents events = new SwarmEvents();
+    JsonObject secret = events.derive(change("create", "secrets", "s1", new JsonObject().put("ID", "s1")
+        .put("Spec", new JsonObject().put("Name", "db-password"))), NOW).get(0);
+    assertThat(secret.getString("Type")).isEqualTo("secret");
+    assertThat(secret.getJsonObject("Actor").getJsonObject("Attributes").getString("name")).isEqualTo("db-password");
+    JsonObject config = events.derive(change("update", "configs", "c1", new JsonObject().put("ID", "c1")
+        .put("Spec", new JsonObject().put("Name", "nginx.conf"))), NOW).get(0);
+    assertThat(config.getString("Type")).isEqualTo("config");
+    assertThat(config.getString("Action")).isEqualTo("update");
+    events.derive(change("create", "networks", "w1", new JsonObject().put("ID", "w1").put("Name", "backend")), NOW);
+    JsonObject network = events.derive(change("delete", "networks", "w1", null), NOW).get(0);
+    assertThat(network.getString("Type")).isEqualTo("network");
+    assertThat(network.getString("Action")).isEqualTo("remove");
+    assertThat(network.getJsonObject("Actor").getJsonObject("Attributes").getString("name")).isEqualTo("backend");
+  }
+
+  @Test
   void tasksAndTheClusterMakeNoEvents() {
     SwarmEvents events = new SwarmEvents();
     assertThat(events.derive(change("create", "tasks", "t1", new JsonObject().put("ID", "t1")), NOW)).isEmpty();
