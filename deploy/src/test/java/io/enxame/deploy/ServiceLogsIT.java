@@ -212,6 +212,9 @@ class ServiceLogsIT {
     cli.run("service", "create", "--name", "flood", image, "sh", "-c",
         "i=0; while [ $i -lt 20000 ]; do echo flood line $i; i=$((i+1)); done; sleep 300").ok();
     String serviceId = cli.run("service", "inspect", "--format", "{{.ID}}", "flood").ok().out().trim();
+    // through the windows and the acks, nothing is lost
+    Eventually.until("all 20000 lines", Duration.ofSeconds(60), () -> cli.run("service", "logs", "--raw", "flood").ok().out()
+        .lines().filter(l -> l.matches("flood line \\d+")).count(), n -> n == 20000);
     String sub = "flowtest" + System.nanoTime();
     BlockingQueue<Message<JsonObject>> deliveries = new LinkedBlockingQueue<>();
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.logStream(sub), deliveries::add);

@@ -138,9 +138,11 @@ public final class LogRoutes {
         return;
       }
       if (body.getBoolean("end", false)) {
-        for (Object err : body.getJsonArray("errors", new JsonArray())) {
-          // moby: "Error grabbing logs: …" on the system-error stream, which the CLI reports as the error
-          Buffer text = Buffer.buffer("Error grabbing logs: warning: incomplete log stream. some logs could not be retrieved for the following reasons: " + err + "\n");
+        JsonArray errors = body.getJsonArray("errors", new JsonArray());
+        if (!errors.isEmpty()) {
+          // swarmkit's one warning, as moby's "Error grabbing logs: …" on the system-error stream (the CLI's error)
+          Buffer text = Buffer.buffer("Error grabbing logs: warning: incomplete log stream. some logs could not be retrieved for the following reasons: "
+              + String.join(", ", errors.stream().map(String::valueOf).toList()) + "\n");
           response.write(mux ? LogFrames.frame(LogFrames.SYSTEM_ERROR, text) : text);
         }
         close();

@@ -13,13 +13,15 @@ import java.util.Arrays;
 
 /**
  * docker-java's log stream read with timestamps on: each entry starts with the engine's RFC 3339 time and a
- * space. Multiplexed frames are one entry each; a TTY container's raw stream is cut into lines here.
- * Entries before {@code sinceNanos} are dropped (the engine's {@code since} has whole seconds only).
+ * space. A frame may hold several entries, or part of one (and a TTY container's raw stream has no frames at
+ * all), so each stream is cut into lines here. Entries before {@code sinceNanos} are dropped (the engine's
+ * {@code since} has whole seconds only).
  */
 final class DockerLogCallback extends ResultCallback.Adapter<Frame> {
   private final long sinceNanos;
   private final LogSink sink;
-  private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
+  /** The unfinished line of each stream (stdout, stderr). */
+  private final ByteArrayOutputStream[] partial = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
   private volatile boolean closed;
   private boolean ended;
 
@@ -31,20 +33,18 @@ final class DockerLogCallback extends ResultCallback.Adapter<Frame> {
   @Override
   public void onNext(Frame frame) {
     if (closed) return;
-    if (frame.getStreamType() == StreamType.RAW) {
-      byte[] p = frame.getPayload();
-      int start = 0;
-      for (int i = 0; i < p.length; i++) {
-        if (p[i] != '\n') continue;
-        raw.write(p, start, i + 1 - start);
-        emit(LogEntry.STDOUT, raw.toByteArray());
-        raw.reset();
-        start = i + 1;
-      }
-      raw.write(p, start, p.length - start);
-    } else {
-      emit(frame.getStreamType() == StreamType.STDERR ? LogEntry.STDERR : LogEntry.STDOUT, frame.getPayload());
+    int stream = frame.getStreamType() == StreamType.STDERR ? LogEntry.STDERR : LogEntry.STDOUT;
+    ByteArrayOutputStream line = partial[stream - 1];
+    byte[] p = frame.getPayload();
+    int start = 0;
+    for (int i = 0; i < p.length; i++) {
+      if (p[i] != '\n') continue;
+      line.write(p, start, i + 1 - start);
+      emit(stream, line.toByteArray());
+      line.reset();
+      start = i + 1;
     }
+    line.write(p, start, p.length - start);
   }
 
   private void emit(int stream, byte[] payload) {
@@ -84,7 +84,9 @@ final class DockerLogCallback extends ResultCallback.Adapter<Frame> {
 
   @Override
   public void onComplete() {
-    if (!closed && raw.size() > 0) emit(LogEntry.STDOUT, raw.toByteArray());
+    for (int i = 0; i < partial.length; i++) {
+      if (!closed && partial[i].size() > 0) emit(i + 1, partial[i].toByteArray());
+    }
     end(null);
     super.onComplete();
   }

@@ -32,6 +32,17 @@ class DockerLogCallbackTest {
   }
 
   @Test
+  void aFrameWithSeveralEntriesOrPartOfOneIsCutIntoLines() {
+    DockerLogCallback cb = new DockerLogCallback(0, sink);
+    cb.onNext(new Frame(StreamType.STDOUT, b("2026-01-02T03:04:05.000000001Z one\n2026-01-02T03:04:05.000000002Z two\n2026-01-02T03:04:05.000000003Z th")));
+    cb.onNext(new Frame(StreamType.STDERR, b("2026-01-02T03:04:05.000000004Z err\n")));
+    cb.onNext(new Frame(StreamType.STDOUT, b("ree\n")));
+    assertThat(entries).extracting(e -> new String(e.data(), StandardCharsets.UTF_8)).containsExactly("one\n", "two\n", "err\n", "three\n");
+    assertThat(entries).extracting(LogEntry::stream).containsExactly(1, 1, 2, 1);
+    assertThat(entries.get(3).timeNanos() % 1_000_000_000L).isEqualTo(3);
+  }
+
+  @Test
   void sinceDropsEarlierLinesToTheNanosecond() {
     long since = java.time.Instant.parse("2026-01-02T03:04:05.5Z").getEpochSecond() * 1_000_000_000L + 500_000_000L;
     DockerLogCallback cb = new DockerLogCallback(since, sink);
