@@ -167,4 +167,18 @@ class ServiceLifecycleIT {
         s -> s.size() == 6 && s.stream().allMatch(l -> l.startsWith("Complete")));
     cli.run("service", "rm", "batch").ok();
   }
+
+  @Test
+  void aTaskThatFitsNowhereWaitsWithSwarmsReason() {
+    cli.run("service", "create", "--detach", "--name", "huge", "--reserve-memory", "100T", image, "sleep", "300").ok();
+    try {
+      String ps = Eventually.until("the task to wait", Duration.ofSeconds(30),
+          () -> cli.run("service", "ps", "huge", "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}").ok().out(),
+          out -> out.contains("insufficient resources on 1 node"));
+      assertThat(ps).startsWith("Pending").contains("no suitable node (insufficient resources on 1 node)");
+      assertThat(running("huge")).isEmpty();
+    } finally {
+      cli.run("service", "rm", "huge");
+    }
+  }
 }

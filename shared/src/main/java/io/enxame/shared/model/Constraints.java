@@ -71,7 +71,10 @@ public final class Constraints {
     };
   }
 
-  private static Optional<String> valueOf(JsonObject node, String key) {
+  /** A node's value for a constraint or preference key ({@code node.labels.zone}, {@code node.hostname}, ...). */
+  public static Optional<String> valueOf(JsonObject node, String key) {
+    key = key.toLowerCase();
+    if (!knownKey(key)) return Optional.empty();
     return Optional.ofNullable(switch (key) {
       case "node.id" -> node.getString("ID");
       case "node.hostname" -> Json.string(node, "Description.Hostname");

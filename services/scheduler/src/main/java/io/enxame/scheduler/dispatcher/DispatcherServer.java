@@ -36,7 +36,8 @@ import java.util.Optional;
 /**
  * The gRPC endpoint node-agents keep a session with: it registers the node, streams each node the
  * tasks assigned to it, and writes the task statuses agents observe into the store (forward only).
- * A node that stops heartbeating for three periods is marked down.
+ * A node that stops heartbeating for three periods, or whose stream ends and does not come back within
+ * one period, is marked down.
  */
 public final class DispatcherServer {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherServer.class);
@@ -203,7 +204,10 @@ public final class DispatcherServer {
     new ArrayList<>(sessions.values()).stream().filter(s -> s.silentNanos() > limit).forEach(s -> {
       LOG.warn("node " + s.nodeId() + " missed its heartbeats");
       s.close();
-      ended(s);
+      if (sessions.remove(s.nodeId(), s)) {
+        logs.nodeGone(s.nodeId());
+        markDown(s.nodeId());
+      }
     });
   }
 
@@ -211,7 +215,15 @@ public final class DispatcherServer {
     session.close();
     String nodeId = session.nodeId();
     if (nodeId == null || stopping || !sessions.remove(nodeId, session)) return;
-    logs.nodeGone(nodeId);
+    logs.nodeGone(nodeId); // its log streams ended with the stream; a reconnect resumes follows (nodeReady)
+    // A dropped stream may be an agent restarting: the node is down (and its tasks are replaced elsewhere)
+    // only when it has not come back within a heartbeat period.
+    vertx.setTimer(heartbeatMillis(), t -> {
+      if (!stopping && !sessions.containsKey(nodeId)) markDown(nodeId);
+    });
+  }
+
+  private void markDown(String nodeId) {
     store.tx(StoreOp.mergeIfExists(Kind.NODES, nodeId, new JsonObject().put("Status", new JsonObject()
             .put("State", "down").put("Message", "heartbeat failure").put("Addr", Json.string(view.get(Kind.NODES, nodeId), "Status.Addr")))))
         .onFailure(e -> LOG.warn("could not mark node " + nodeId + " down: " + e.getMessage()));

@@ -1,7 +1,6 @@
 package io.enxame.scheduler.orchestrator;
 
 import io.enxame.scheduler.placement.NodeLoad;
-import io.enxame.scheduler.placement.Placement;
 import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.model.TaskState;
@@ -33,22 +32,16 @@ public final class JobReconciler {
   private final JsonObject service;
   private final boolean global;
   private final long iteration;
-  private final Collection<JsonObject> nodes;
-  private final NodeLoad load;
-  private final Placement placement;
   private final RestartPolicy restart;
   private final Instant now;
   private final int historyLimit;
-  private final List<JsonObject> ops = new ArrayList<>();
-  private Instant wakeAt;
+  private final Decisions out;
 
   private JobReconciler(JsonObject service, Collection<JsonObject> nodes, NodeLoad load, Instant now, int historyLimit) {
     this.service = service;
     this.global = Json.object(service, "Spec.Mode.GlobalJob") != null;
     this.iteration = Optional.ofNullable(Json.number(service, "JobStatus.JobIteration.Index")).orElse(0L);
-    this.nodes = nodes;
-    this.load = load;
-    this.placement = Placement.of(service);
+    this.out = new Decisions(service, global, nodes, load, now);
     this.restart = RestartPolicy.of(service);
     this.now = now;
     this.historyLimit = Math.max(1, historyLimit);
@@ -62,7 +55,7 @@ public final class JobReconciler {
                                                    NodeLoad load, Instant now, int historyLimit) {
     JobReconciler r = new JobReconciler(service, nodes, load, now, historyLimit);
     r.run(tasks);
-    return new ServiceReconciler.Result(r.ops, Optional.ofNullable(r.wakeAt));
+    return r.out.result();
   }
 
   private void run(List<JsonObject> tasks) {
@@ -71,13 +64,13 @@ public final class JobReconciler {
     Map<String, List<JsonObject>> older = new LinkedHashMap<>();
     for (JsonObject t : tasks.stream().sorted(Comparator.comparing(RollingUpdate::createdAt)).toList()) {
       boolean current = Json.number(t, "JobIteration.Index") != null && Json.number(t, "JobIteration.Index") == iteration;
-      List<JsonObject> slot = current ? slots.get(slotKey(t)) : null;
+      List<JsonObject> slot = current ? slots.get(out.slotKey(t)) : null;
       if (slot != null) slot.add(t);
       else {
         if (!Tasks.observed(t).isTerminal() && !TaskState.SHUTDOWN.wire().equals(t.getString("DesiredState"))) {
-          setDesired(t, TaskState.SHUTDOWN.wire());
+          out.setDesired(t, TaskState.SHUTDOWN.wire());
         }
-        older.computeIfAbsent(slotKey(t), k -> new ArrayList<>()).add(t);
+        older.computeIfAbsent(out.slotKey(t), k -> new ArrayList<>()).add(t);
       }
     }
     long maxConcurrent = global ? Long.MAX_VALUE
@@ -96,8 +89,8 @@ public final class JobReconciler {
       TaskState observed = Tasks.observed(task);
       if (observed == TaskState.COMPLETE || !RUN.equals(task.getString("DesiredState")) && observed.isTerminal()) continue;
       if (observed.isTerminal()) { // failed, rejected: the restart policy decides
-        boolean again = !"none".equals(restart.condition()) && withinMaxAttempts(history);
-        setDesired(task, TaskState.SHUTDOWN.wire());
+        boolean again = !"none".equals(restart.condition()) && restart.withinMaxAttempts(history, now);
+        out.setDesired(task, TaskState.SHUTDOWN.wire());
         if (again) createTask(e.getKey(), restart.delay().isZero() ? RUN : TaskState.READY.wire());
         continue;
       }
@@ -107,49 +100,20 @@ public final class JobReconciler {
   }
 
   private List<String> wantedSlots() {
-    if (global) return nodes.stream().filter(placement::wantsNode).map(n -> n.getString("ID")).sorted().toList();
+    if (global) return out.wantedNodes();
     long total = Optional.ofNullable(Json.number(service, "Spec.Mode.ReplicatedJob.TotalCompletions")).orElse(1L);
     List<String> keys = new ArrayList<>();
     for (long s = 0; s < total; s++) keys.add(Long.toString(s)); // swarmkit numbers job slots from 0
     return keys;
   }
 
-  private String slotKey(JsonObject task) {
-    return global ? task.getString("NodeID", "") : Long.toString(task.getLong("Slot", 0L));
-  }
-
-  private boolean withinMaxAttempts(List<JsonObject> history) {
-    if (restart.maxAttempts() <= 0) return true;
-    Instant since = restart.window().isZero() ? Instant.MIN : now.minus(restart.window());
-    long runs = history.stream().filter(t -> Tasks.observed(t).isTerminal() && !RollingUpdate.createdAt(t).isBefore(since)).count();
-    return runs - 1 < restart.maxAttempts();
-  }
-
   private void promoteOrPlace(String key, JsonObject task) {
     if (TaskState.READY.wire().equals(task.getString("DesiredState"))) {
       Instant due = RollingUpdate.createdAt(task).plus(restart.delay());
-      if (!due.isAfter(now)) setDesired(task, RUN);
-      else wakeAt = wakeAt == null || due.isBefore(wakeAt) ? due : wakeAt;
+      if (!due.isAfter(now)) out.setDesired(task, RUN);
+      else out.wakeAt(due);
     }
-    if (task.getString("NodeID", "").isEmpty()) {
-      JsonObject placed = place(key);
-      if (placed.containsKey("NodeID") || !Json.string(placed, "Status.Err").equals(Json.string(task, "Status.Err"))) {
-        ops.add(StoreOp.mergeIfExists(Kind.TASKS, task.getString("ID"), placed));
-      }
-    }
-  }
-
-  private JsonObject place(String key) {
-    if (global) {
-      return new JsonObject().put("NodeID", key)
-          .put("Status", TaskFactory.status(TaskState.ASSIGNED.wire(), "scheduler assigned task to node", null, now));
-    }
-    Placement.Decision d = placement.place(nodes, load);
-    return d.nodeId()
-        .map(node -> new JsonObject().put("NodeID", node)
-            .put("Status", TaskFactory.status(TaskState.ASSIGNED.wire(), d.explanation(), null, now)))
-        .orElseGet(() -> new JsonObject()
-            .put("Status", TaskFactory.status(TaskState.PENDING.wire(), "pending task scheduling", d.explanation(), now)));
+    out.placeIfWaiting(key, task);
   }
 
   /** Old iterations keep at most the history limit of stopped tasks per slot. */
@@ -157,21 +121,12 @@ public final class JobReconciler {
     int excess = history.size() - historyLimit;
     for (JsonObject t : history) {
       if (excess-- <= 0) break;
-      if (Tasks.observed(t).isTerminal()) ops.add(StoreOp.deleteIfExists(Kind.TASKS, t.getString("ID")));
+      if (Tasks.observed(t).isTerminal()) out.ops.add(StoreOp.deleteIfExists(Kind.TASKS, t.getString("ID")));
     }
   }
 
   private void createTask(String key, String desired) {
-    long slot = global ? 0 : Long.parseLong(key);
-    JsonObject task = TaskFactory.newTask(service, slot, desired, now).mergeIn(place(key))
-        .put("JobIteration", new JsonObject().put("Index", iteration));
-    ops.add(StoreOp.create(Kind.TASKS, task));
-  }
-
-  private void setDesired(JsonObject task, String desired) {
-    if (!desired.equals(task.getString("DesiredState"))) {
-      ops.add(StoreOp.mergeIfExists(Kind.TASKS, task.getString("ID"), new JsonObject().put("DesiredState", desired)));
-    }
+    out.createTask(key, desired, new JsonObject().put("JobIteration", new JsonObject().put("Index", iteration)));
   }
 
   private static JsonObject last(List<JsonObject> history) { return history.get(history.size() - 1); }

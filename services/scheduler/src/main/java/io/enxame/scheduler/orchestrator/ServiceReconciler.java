@@ -1,7 +1,6 @@
 package io.enxame.scheduler.orchestrator;
 
 import io.enxame.scheduler.placement.NodeLoad;
-import io.enxame.scheduler.placement.Placement;
 import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.model.TaskState;
@@ -43,22 +42,18 @@ public final class ServiceReconciler {
   private final JsonObject service;
   private final boolean global;
   private final Map<String, JsonObject> nodes = new LinkedHashMap<>();
-  private final NodeLoad load;
-  private final Placement placement;
   private final Instant now;
   private final int historyLimit;
   private final RestartPolicy restart;
   private final Function<String, Optional<Instant>> runningSince;
-  private final List<JsonObject> ops = new ArrayList<>();
-  private Instant wakeAt;
+  private final Decisions out;
 
   private ServiceReconciler(JsonObject service, Collection<JsonObject> nodes, NodeLoad load, Instant now, int historyLimit,
                             Function<String, Optional<Instant>> runningSince) {
     this.service = service;
     this.global = Json.object(service, "Spec.Mode.Global") != null;
     nodes.forEach(n -> this.nodes.put(n.getString("ID"), n));
-    this.load = load;
-    this.placement = Placement.of(service);
+    this.out = new Decisions(service, global, nodes, load, now);
     this.now = now;
     this.historyLimit = Math.max(1, historyLimit);
     this.restart = RestartPolicy.of(service);
@@ -73,7 +68,7 @@ public final class ServiceReconciler {
                                  Instant now, int historyLimit, Function<String, Optional<Instant>> runningSince) {
     ServiceReconciler r = new ServiceReconciler(service, nodes, load, now, historyLimit, runningSince);
     r.run(tasks);
-    return new Result(r.ops, Optional.ofNullable(r.wakeAt));
+    return r.out.result();
   }
 
   private void run(List<JsonObject> tasks) {
@@ -81,7 +76,7 @@ public final class ServiceReconciler {
     for (String key : wantedSlots()) slots.put(key, new ArrayList<>());
     List<JsonObject> unwanted = new ArrayList<>();
     for (JsonObject t : tasks.stream().sorted(Comparator.comparing(RollingUpdate::createdAt)).toList()) {
-      List<JsonObject> slot = slots.get(slotKey(t));
+      List<JsonObject> slot = slots.get(out.slotKey(t));
       if (slot != null) slot.add(t);
       else unwanted.add(t);
     }
@@ -93,14 +88,14 @@ public final class ServiceReconciler {
       prune(e.getValue());
     }
     RollingUpdate.Plan plan = RollingUpdate.plan(service, live, tasks, slots.size(), runningSince, now);
-    plan.serviceOp().ifPresent(ops::add);
-    plan.wakeAt().ifPresent(this::wakeAt);
+    plan.serviceOp().ifPresent(out.ops::add);
+    plan.wakeAt().ifPresent(out::wakeAt);
     for (JsonObject old : plan.replace()) {
       if (plan.startFirst()) {
-        createTask(slotKey(old), TaskState.RUNNING);
+        out.createTask(out.slotKey(old), TaskState.RUNNING.wire());
       } else {
-        setDesired(old, TaskState.SHUTDOWN.wire());
-        createTask(slotKey(old), TaskState.READY); // runs once the old task has stopped
+        out.setDesired(old, TaskState.SHUTDOWN.wire());
+        out.createTask(out.slotKey(old), TaskState.READY.wire()); // runs once the old task has stopped
       }
     }
   }
@@ -112,11 +107,7 @@ public final class ServiceReconciler {
       for (long s = 1; s <= replicas; s++) keys.add(Long.toString(s));
       return keys;
     }
-    return nodes.values().stream().filter(placement::wantsNode).map(n -> n.getString("ID")).sorted().toList();
-  }
-
-  private String slotKey(JsonObject task) {
-    return global ? task.getString("NodeID", "") : Long.toString(task.getLong("Slot", 0L));
+    return out.wantedNodes();
   }
 
   /** Settles one slot and returns the task that holds it now, if any. */
@@ -125,21 +116,21 @@ public final class ServiceReconciler {
     // A task on a node that is gone, down or drained will not run again: it is dead for the orchestrator.
     for (JsonObject t : List.copyOf(live)) {
       if (!global && lostNode(t)) {
-        setDesired(t, TaskState.SHUTDOWN.wire());
+        out.setDesired(t, TaskState.SHUTDOWN.wire());
         live.remove(t);
-        if (live.stream().noneMatch(x -> !Tasks.observed(x).isTerminal())) createTask(key, TaskState.RUNNING);
+        if (live.stream().noneMatch(x -> !Tasks.observed(x).isTerminal())) out.createTask(key, TaskState.RUNNING.wire());
         return Optional.empty();
       }
     }
     List<JsonObject> running = live.stream().filter(t -> !Tasks.observed(t).isTerminal()).toList();
     for (JsonObject dead : live.stream().filter(t -> Tasks.observed(t).isTerminal()).toList()) {
       if (!running.isEmpty()) { // another task holds the slot (a start-first update): nothing to restart
-        setDesired(dead, TaskState.SHUTDOWN.wire());
+        out.setDesired(dead, TaskState.SHUTDOWN.wire());
         continue;
       }
-      boolean replace = restart.restartsAfter(Tasks.observed(dead).wire()) && withinMaxAttempts(history);
-      setDesired(dead, replace ? TaskState.SHUTDOWN.wire() : SLOT_DONE);
-      if (replace) createTask(key, restart.delay().isZero() ? TaskState.RUNNING : TaskState.READY);
+      boolean replace = restart.restartsAfter(Tasks.observed(dead).wire()) && restart.withinMaxAttempts(history, now);
+      out.setDesired(dead, replace ? TaskState.SHUTDOWN.wire() : SLOT_DONE);
+      if (replace) out.createTask(key, (restart.delay().isZero() ? TaskState.RUNNING : TaskState.READY).wire());
       return Optional.empty();
     }
     if (!running.isEmpty()) {
@@ -147,13 +138,13 @@ public final class ServiceReconciler {
       // Older tasks in the slot are mid-replacement. Start-first keeps them until the new one runs.
       boolean overlap = Tasks.observed(newest).rank() < TaskState.RUNNING.rank()
           && TaskState.RUNNING.wire().equals(newest.getString("DesiredState")) && Tasks.isUpToDate(newest, service);
-      if (!overlap) running.subList(0, running.size() - 1).forEach(t -> setDesired(t, TaskState.SHUTDOWN.wire()));
+      if (!overlap) running.subList(0, running.size() - 1).forEach(t -> out.setDesired(t, TaskState.SHUTDOWN.wire()));
       promoteOrPlace(key, newest, history);
       return Optional.of(newest);
     }
     JsonObject last = history.isEmpty() ? null : history.get(history.size() - 1);
     boolean slotDone = last != null && SLOT_DONE.equals(last.getString("DesiredState")) && Tasks.isUpToDate(last, service);
-    if (!slotDone) createTask(key, TaskState.RUNNING);
+    if (!slotDone) out.createTask(key, TaskState.RUNNING.wire());
     return Optional.empty();
   }
 
@@ -163,16 +154,6 @@ public final class ServiceReconciler {
     JsonObject node = nodes.get(nodeId);
     return node == null || "down".equals(Json.string(node, "Status.State"))
         || "drain".equals(Json.string(node, "Spec.Availability"));
-  }
-
-  /** Restarts within the policy's window so far (the dead task's own start counts as the first run). */
-  private boolean withinMaxAttempts(List<JsonObject> history) {
-    if (restart.maxAttempts() <= 0) return true;
-    Instant since = restart.window().isZero() ? Instant.MIN : now.minus(restart.window());
-    long runs = history.stream()
-        .filter(t -> Tasks.observed(t).isTerminal() && !RollingUpdate.createdAt(t).isBefore(since))
-        .count();
-    return runs - 1 < restart.maxAttempts();
   }
 
   /**
@@ -185,16 +166,10 @@ public final class ServiceReconciler {
           .filter(t -> t != task && !t.getString("NodeID", "").isEmpty())
           .allMatch(t -> Tasks.observed(t).isTerminal() || Tasks.observed(t).rank() < TaskState.ASSIGNED.rank());
       Instant due = diedOnItsOwn(history, task) ? RollingUpdate.createdAt(task).plus(restart.delay()) : now;
-      if (previousStopped && !due.isAfter(now)) setDesired(task, TaskState.RUNNING.wire());
-      else if (due.isAfter(now)) wakeAt(due);
+      if (previousStopped && !due.isAfter(now)) out.setDesired(task, TaskState.RUNNING.wire());
+      else if (due.isAfter(now)) out.wakeAt(due);
     }
-    if (task.getString("NodeID", "").isEmpty()) {
-      JsonObject placed = place(key);
-      // A task that still fits nowhere is rewritten only when the reason changes.
-      boolean news = placed.containsKey("NodeID")
-          || !Json.string(placed, "Status.Err").equals(Json.string(task, "Status.Err"));
-      if (news) ops.add(StoreOp.mergeIfExists(Kind.TASKS, task.getString("ID"), placed));
-    }
+    out.placeIfWaiting(key, task);
   }
 
   /** Whether the task before this one in its slot ended by itself (a restart) rather than being replaced. */
@@ -205,26 +180,12 @@ public final class ServiceReconciler {
     return before.isTerminal() && before != TaskState.SHUTDOWN;
   }
 
-  /** The fields placement decides for a new or unassigned task: its node and status, or why it waits. */
-  private JsonObject place(String key) {
-    if (global) {
-      return new JsonObject().put("NodeID", key)
-          .put("Status", TaskFactory.status(TaskState.ASSIGNED.wire(), "scheduler assigned task to node", null, now));
-    }
-    Placement.Decision d = placement.place(nodes.values(), load);
-    return d.nodeId()
-        .map(node -> new JsonObject().put("NodeID", node)
-            .put("Status", TaskFactory.status(TaskState.ASSIGNED.wire(), d.explanation(), null, now)))
-        .orElseGet(() -> new JsonObject()
-            .put("Status", TaskFactory.status(TaskState.PENDING.wire(), "pending task scheduling", d.explanation(), now)));
-  }
-
   /** Tasks of slots no longer wanted: shut down what runs, forget what has stopped. */
   private void retire(List<JsonObject> tasks) {
     for (JsonObject t : tasks) {
-      if (isLive(t)) setDesired(t, TaskState.SHUTDOWN.wire());
+      if (isLive(t)) out.setDesired(t, TaskState.SHUTDOWN.wire());
       else if (Tasks.observed(t).isTerminal() || t.getString("NodeID", "").isEmpty()) {
-        ops.add(StoreOp.deleteIfExists(Kind.TASKS, t.getString("ID")));
+        out.ops.add(StoreOp.deleteIfExists(Kind.TASKS, t.getString("ID")));
       }
     }
   }
@@ -235,25 +196,11 @@ public final class ServiceReconciler {
     for (JsonObject t : history) {
       if (excess <= 0) break;
       if (!isLive(t) && Tasks.observed(t).isTerminal() && !SLOT_DONE.equals(t.getString("DesiredState"))) {
-        ops.add(StoreOp.deleteIfExists(Kind.TASKS, t.getString("ID")));
+        out.ops.add(StoreOp.deleteIfExists(Kind.TASKS, t.getString("ID")));
         excess--;
       }
     }
   }
-
-  private void createTask(String key, TaskState desired) {
-    long slot = global ? 0 : Long.parseLong(key);
-    JsonObject task = TaskFactory.newTask(service, slot, desired.wire(), now).mergeIn(place(key));
-    ops.add(StoreOp.create(Kind.TASKS, task));
-  }
-
-  private void setDesired(JsonObject task, String desired) {
-    if (!desired.equals(task.getString("DesiredState"))) {
-      ops.add(StoreOp.mergeIfExists(Kind.TASKS, task.getString("ID"), new JsonObject().put("DesiredState", desired)));
-    }
-  }
-
-  private void wakeAt(Instant when) { wakeAt = wakeAt == null || when.isBefore(wakeAt) ? when : wakeAt; }
 
   static boolean isLive(JsonObject task) { return Tasks.desired(task).rank() <= TaskState.RUNNING.rank(); }
 }

@@ -165,4 +165,51 @@ class DispatcherIT {
     await(response.end().transform(ar -> Future.succeededFuture()));
     assertThat(response.status().name()).isEqualTo("PERMISSION_DENIED");
   }
+
+  private JsonObject node(String id) {
+    try {
+      return await(store.get(Kind.NODES, id));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void aNodeWhoseStreamEndsAndStaysAwayIsDownAndItsTasksMove() throws Exception {
+    JsonObject cluster = await(store.list(Kind.CLUSTER)).get(0);
+    JsonObject spec = cluster.getJsonObject("Spec").copy();
+    spec.getJsonObject("Dispatcher").put("HeartbeatPeriod", 300_000_000L);
+    await(store.tx(StoreOp.merge(Kind.CLUSTER, cluster.getString("ID"), new JsonObject().put("Spec", spec))));
+    await(store.tx(StoreOp.create(Kind.NODES, new JsonObject().put("ID", "node2")
+        .put("Spec", new JsonObject().put("Role", "worker").put("Availability", "active"))
+        .put("Status", new JsonObject().put("State", "unknown")))));
+    GrpcClientRequest<AgentMessage, DispatcherMessage> one = session("node1");
+    GrpcClientRequest<AgentMessage, DispatcherMessage> two = session("node2");
+    until(() -> node("node2").getJsonObject("Status").getString("State"), "ready"::equals);
+    until(() -> node("node1").getJsonObject("Status").getString("State"), "ready"::equals);
+
+    JsonObject svc = new JsonObject().put("Name", "web")
+        .put("TaskTemplate", new JsonObject().put("ContainerSpec", new JsonObject().put("Image", "busybox")))
+        .put("Mode", new JsonObject().put("Replicated", new JsonObject().put("Replicas", 2)));
+    await(store.tx(StoreOp.create(Kind.SERVICES, new JsonObject().put("ID", "svc1").put("Spec", svc))));
+    List<JsonObject> placed = until(this::tasks, ts -> ts.size() == 2);
+    placed.forEach(t -> (t.getString("NodeID").equals("node1") ? one : two).write(status(t.getString("ID"), "running", "", 0)));
+    String onOne = placed.stream().filter(t -> t.getString("NodeID").equals("node1")).findFirst().orElseThrow().getString("ID");
+    String onTwo = placed.stream().filter(t -> t.getString("NodeID").equals("node2")).findFirst().orElseThrow().getString("ID");
+
+    // node1's agent restarts: its stream ends and a new one comes back at once; nothing moves.
+    one.end();
+    GrpcClientRequest<AgentMessage, DispatcherMessage> again = session("node1");
+    // node2 goes away for good: down after one heartbeat period, and its task is replaced on node1.
+    two.end();
+    until(() -> node("node2").getJsonObject("Status").getString("State"), "down"::equals);
+    List<JsonObject> moved = until(this::tasks, ts -> ts.stream().anyMatch(t -> !t.getString("ID").equals(onOne)
+        && !t.getString("ID").equals(onTwo) && "node1".equals(t.getString("NodeID"))));
+    assertThat(moved).filteredOn(t -> t.getString("ID").equals(onTwo)).singleElement()
+        .satisfies(t -> assertThat(t.getString("DesiredState")).isEqualTo("shutdown"));
+    assertThat(node("node1").getJsonObject("Status").getString("State")).isEqualTo("ready");
+    assertThat(moved).filteredOn(t -> t.getString("ID").equals(onOne)).singleElement()
+        .satisfies(t -> assertThat(t.getString("DesiredState")).isEqualTo("running"));
+    again.end();
+  }
 }

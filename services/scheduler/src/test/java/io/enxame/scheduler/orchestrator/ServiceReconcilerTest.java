@@ -327,4 +327,31 @@ class ServiceReconcilerTest {
     assertThat(created.getJsonObject("Status").getString("State")).isEqualTo("pending");
     assertThat(created.getJsonObject("Status").getString("Err")).isEqualTo("no suitable node (scheduling constraints not satisfied on 1 node)");
   }
+
+  @Test
+  void reservationsAreCheckedAgainstTheNodesCapacity() {
+    nodes.get(0).put("Description", new JsonObject().put("Resources",
+        new JsonObject().put("NanoCPUs", 2_000_000_000L).put("MemoryBytes", 1L << 30)));
+    JsonObject svc = service(3, null);
+    svc.getJsonObject("Spec").getJsonObject("TaskTemplate").put("Resources", new JsonObject().put("Reservations",
+        new JsonObject().put("NanoCPUs", 1_000_000_000L)));
+    List<JsonObject> created = ops(run(svc, List.of()), "create").stream().map(o -> o.getJsonObject("object")).toList();
+    assertThat(created).extracting(t -> t.getJsonObject("Status").getString("State")).containsExactly("assigned", "assigned", "pending");
+    assertThat(created.get(2).getJsonObject("Status").getString("Err")).isEqualTo("no suitable node (insufficient resources on 1 node)");
+  }
+
+  @Test
+  void spreadPreferencesBalanceOverLabelValuesFirst() {
+    nodes = List.of(node("a1", "ready"), node("a2", "ready"), node("b1", "ready"));
+    nodes.get(0).getJsonObject("Spec").put("Labels", new JsonObject().put("zone", "a"));
+    nodes.get(1).getJsonObject("Spec").put("Labels", new JsonObject().put("zone", "a"));
+    nodes.get(2).getJsonObject("Spec").put("Labels", new JsonObject().put("zone", "b"));
+    JsonObject svc = service(4, null);
+    svc.getJsonObject("Spec").getJsonObject("TaskTemplate").put("Placement", new JsonObject().put("Preferences",
+        new JsonArray().add(new JsonObject().put("Spread", new JsonObject().put("SpreadDescriptor", "node.labels.zone")))));
+    List<String> placed = ops(run(svc, List.of()), "create").stream().map(o -> o.getJsonObject("object").getString("NodeID")).toList();
+    // Two per zone: zone b's only node takes two tasks, zone a's two nodes one each.
+    assertThat(placed).filteredOn("b1"::equals).hasSize(2);
+    assertThat(placed).filteredOn(n -> n.startsWith("a")).containsExactlyInAnyOrder("a1", "a2");
+  }
 }
