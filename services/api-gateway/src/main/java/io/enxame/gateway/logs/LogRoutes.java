@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -106,6 +107,8 @@ public final class LogRoutes {
     final Query query;
     final boolean mux;
     MessageConsumer<JsonObject> consumer;
+    /** Deliveries taken while the client was behind: answered when the response drains. */
+    final List<Message<JsonObject>> unanswered = new ArrayList<>();
     boolean finished;
 
     Stream(RoutingContext ctx, Query query, boolean mux) {
@@ -117,6 +120,10 @@ public final class LogRoutes {
 
     Future<Void> open() {
       consumer = vertx.eventBus().consumer(Addresses.logStream(id), this::deliver);
+      response.drainHandler(v -> {
+        unanswered.forEach(m -> m.reply(null));
+        unanswered.clear();
+      });
       response.closeHandler(v -> {
         if (finished) return;
         vertx.eventBus().send(Addresses.LOGS_CANCEL, new JsonObject().put("subscriptionId", id));
@@ -158,7 +165,7 @@ public final class LogRoutes {
         response.write(mux ? LogFrames.frame(source, line) : line);
       }
       // The answer lets the node send more: only once the client is keeping up.
-      if (response.writeQueueFull()) response.drainHandler(v -> m.reply(null));
+      if (response.writeQueueFull()) unanswered.add(m);
       else m.reply(null);
     }
 
