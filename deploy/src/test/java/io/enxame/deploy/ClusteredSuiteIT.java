@@ -74,8 +74,35 @@ class ClusteredSuiteIT {
     DockerCli cli = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + m.gatewayPort());
     Eventually.until("the node to be ready", Duration.ofSeconds(30), () -> cli.run("node", "ls").ok().out(), o -> o.contains("Ready"));
     assertThat(cli.run("service", "create", "--name", "clustered", "--replicas", "2", "--init", "--update-monitor", "1s",
-        image, "sleep", "300").ok().out()).contains("converged");
+        image, "sh", "-c", "echo hello from $(hostname); sleep 300").ok().out()).contains("converged");
     assertThat(cli.run("service", "ls").ok().out()).containsPattern("clustered\\s+replicated\\s+2/2");
+    assertThat(cli.run("service", "logs", "--raw", "clustered").ok().out().lines().filter(l -> l.startsWith("hello from ")).count())
+        .isEqualTo(2);
+    assertThat(logLineAcrossTheCluster(cli)).startsWith("hello from ");
     cli.run("service", "rm", "clustered").ok();
+  }
+
+  /** A log reader on the other instance: lines (bytes inside JSON) cross Hazelcast to it. */
+  private String logLineAcrossTheCluster(DockerCli cli) throws Exception {
+    String serviceId = cli.run("service", "inspect", "--format", "{{.ID}}", "clustered").ok().out().trim();
+    String sub = "clustered" + System.nanoTime();
+    java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+    var consumer = node.eventBus().<io.vertx.core.json.JsonObject>consumer(io.enxame.shared.bus.Addresses.logStream(sub), m -> {
+      var lines = m.body().getJsonArray("lines");
+      if (lines != null && !lines.isEmpty()) {
+        first.complete(new String(lines.getJsonObject(0).getBinary("data"), java.nio.charset.StandardCharsets.UTF_8));
+      }
+      m.reply(null);
+    });
+    try {
+      consumer.completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      node.eventBus().request(io.enxame.shared.bus.Addresses.LOGS_SUBSCRIBE, new io.vertx.core.json.JsonObject()
+              .put("subscriptionId", sub).put("services", new io.vertx.core.json.JsonArray().add(serviceId)).put("tail", -1L)
+              .put("stdout", true).put("stderr", true))
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return first.get(20, TimeUnit.SECONDS);
+    } finally {
+      consumer.unregister();
+    }
   }
 }

@@ -65,6 +65,18 @@ final class DockerCli {
     }
   }
 
+  /** Starts the CLI in the background (a follow), its output going to {@code out}; the caller destroys it. */
+  Process start(java.io.File out, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(binary);
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().remove("DOCKER_HOST");
+    pb.environment().remove("DOCKER_API_VERSION");
+    if (host != null) pb.environment().put("DOCKER_HOST", host);
+    return pb.redirectOutput(out).redirectError(ProcessBuilder.Redirect.appendTo(out)).start();
+  }
+
   /** Lines of output, without blanks. */
   static List<String> lines(String s) { return s.lines().filter(l -> !l.isBlank()).toList(); }
 

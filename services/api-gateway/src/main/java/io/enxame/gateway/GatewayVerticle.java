@@ -1,8 +1,11 @@
 package io.enxame.gateway;
 
+import io.enxame.gateway.events.EventLog;
+import io.enxame.gateway.events.EventRoutes;
 import io.enxame.gateway.http.CommonHeaders;
 import io.enxame.gateway.http.ErrorResponder;
 import io.enxame.gateway.http.VersionPrefix;
+import io.enxame.gateway.logs.LogRoutes;
 import io.enxame.gateway.nodes.NodeRoutes;
 import io.enxame.gateway.services.ServiceRoutes;
 import io.enxame.gateway.swarm.SwarmRoutes;
@@ -23,14 +26,21 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long BODY_LIMIT = 16 * 1024 * 1024;
 
   private HttpServer server;
+  private EventLog events;
 
   @Override
   public Future<?> start() {
     GatewayConfig cfg = GatewayConfig.fromJson(config());
-    return vertx.createHttpServer()
-        .requestHandler(router(cfg, new StoreClient(vertx.eventBus())))
-        .listen(cfg.port(), cfg.host())
+    StoreClient store = new StoreClient(vertx.eventBus());
+    events = new EventLog(vertx, store);
+    return events.start()
+        .compose(v -> vertx.createHttpServer().requestHandler(router(cfg, store)).listen(cfg.port(), cfg.host()))
         .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return events == null ? Future.succeededFuture() : events.stop();
   }
 
   /** The port actually bound: differs from the configured one when that was 0. */
@@ -48,6 +58,8 @@ public final class GatewayVerticle extends VerticleBase {
     new NodeRoutes(store, cfg.nodeId()).mount(router);
     new ServiceRoutes(store).mount(router);
     new TaskRoutes(store).mount(router);
+    new EventRoutes(vertx, events).mount(router);
+    new LogRoutes(vertx, store).mount(router);
     router.route().failureHandler(ErrorResponder::failure);
     router.errorHandler(404, ErrorResponder::notFound);
     router.errorHandler(405, ErrorResponder::notFound);

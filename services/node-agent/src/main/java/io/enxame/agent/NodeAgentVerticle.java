@@ -3,6 +3,7 @@ package io.enxame.agent;
 import io.enxame.agent.exec.ContainerRuntime;
 import io.enxame.agent.exec.DockerRuntime;
 import io.enxame.agent.exec.TaskExecutor;
+import io.enxame.agent.logs.LogStreamer;
 import io.enxame.agent.session.DispatcherSession;
 import io.enxame.shared.dispatcher.Hello;
 import io.vertx.core.Future;
@@ -26,6 +27,7 @@ public final class NodeAgentVerticle extends VerticleBase {
   private ContainerRuntime runtime;
   private TaskExecutor executor;
   private DispatcherSession session;
+  private LogStreamer logs;
 
   public NodeAgentVerticle() {
     this(null);
@@ -56,6 +58,9 @@ public final class NodeAgentVerticle extends VerticleBase {
         .setDescriptionJson(description.encode()).build();
     session = new DispatcherSession(vertx, config.dispatcher(), hello,
         assignments -> executor.apply(assignments), executor::latestStatuses);
+    logs = new LogStreamer(vertx, runtime, session::send);
+    session.logHandler(logs::handle);
+    session.lostHandler(logs::closeAll);
     session.open();
     LOG.info("node-agent {} started, dispatcher {}", config.nodeId(), config.dispatcher());
   }

@@ -33,6 +33,25 @@ public final class Addresses {
   public static final String STORE_CHANGES = "enxame.store.changes";
 
   /**
+   * Asks the scheduler for service/task logs (served by its dispatcher's log broker). Body:
+   * {@code {"subscriptionId","services":[id],"tasks":[id],"follow":bool,"tail":N (-1 all),"sinceNanos":N,
+   * "stdout":bool,"stderr":bool}}. Reply {@code {}} once the nodes were asked; the logs then arrive at
+   * {@link #logStream(String)}.
+   */
+  public static final String LOGS_SUBSCRIBE = "enxame.logs.subscribe";
+  /** Ends a log subscription (its reader went away). Body: {@code {"subscriptionId"}}. */
+  public static final String LOGS_CANCEL = "enxame.logs.cancel";
+
+  /**
+   * Where a subscription's logs are delivered, as requests the reader replies to (empty) once it has taken
+   * them: that reply is the flow control. Bodies: {@code {"lines":[{"task","service","node","stream":1|2,
+   * "time":nanos,"data":bytes}]}}, and last, unless following, {@code {"end":true,"errors":["..."]}}.
+   */
+  public static String logStream(String subscriptionId) {
+    return "enxame.logs.stream." + subscriptionId;
+  }
+
+  /**
    * A node's routing-mesh counters. Body: anything. Reply: {@code {"services":[{"id","name","connections",
    * "active","bytesIn","bytesOut","errors"}]}}.
    */

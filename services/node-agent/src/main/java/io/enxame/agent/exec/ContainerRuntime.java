@@ -45,10 +45,26 @@ public interface ContainerRuntime {
    */
   Future<Subscription> events(Map<String, String> labels, Handler<RuntimeEvent> onEvent, Handler<Throwable> onEnd);
 
+  /**
+   * Streams a container's log to {@code sink} from a reading thread of the runtime's own. Fails the
+   * returned future only if the read cannot be started; a missing container ends the sink with a failure.
+   */
+  default Future<Subscription> logs(String containerId, LogQuery query, LogSink sink) {
+    return Future.failedFuture(new UnsupportedOperationException("this container runtime cannot read logs"));
+  }
+
   Future<Void> close();
 
   /** An open event stream. */
   interface Subscription {
-    Future<Void> close();
+    /**
+   * Streams a container's log to {@code sink} from a reading thread of the runtime's own. Fails the
+   * returned future only if the read cannot be started; a missing container ends the sink with a failure.
+   */
+  default Future<Subscription> logs(String containerId, LogQuery query, LogSink sink) {
+    return Future.failedFuture(new UnsupportedOperationException("this container runtime cannot read logs"));
+  }
+
+  Future<Void> close();
   }
 }

@@ -294,6 +294,23 @@ public final class DockerRuntime implements ContainerRuntime {
     });
   }
 
+  @Override
+  public Future<Subscription> logs(String containerId, LogQuery query, LogSink sink) {
+    DockerLogCallback callback = new DockerLogCallback(query.sinceNanos(), sink);
+    return blocking(() -> {
+      var cmd = docker.logContainerCmd(containerId).withFollowStream(query.follow()).withTimestamps(true)
+          .withStdOut(query.stdout()).withStdErr(query.stderr());
+      if (query.tail() >= 0) cmd.withTail(query.tail());
+      else cmd.withTailAll();
+      if (query.sinceNanos() > 0) cmd.withSince((int) (query.sinceNanos() / 1_000_000_000L));
+      cmd.exec(callback);
+      return (Subscription) () -> blocking(() -> {
+        callback.closeStream();
+        return null;
+      });
+    });
+  }
+
   /** Hops docker-java's streaming thread back onto the subscriber's context. */
   private final class EventCallback extends ResultCallback.Adapter<Event> {
     private final Context context;

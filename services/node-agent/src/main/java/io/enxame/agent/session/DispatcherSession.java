@@ -46,6 +46,8 @@ public final class DispatcherSession {
   private long reconnectTimer = -1;
   private long flushTimer = -1;
   private boolean closed;
+  private Handler<DispatcherMessage> logHandler = m -> { };
+  private Runnable lostHandler = () -> { };
 
   public DispatcherSession(Vertx vertx, SocketAddress dispatcher, Hello hello, Handler<Assignments> onAssignments,
       Supplier<Collection<TaskStatus>> latestStatuses) {
@@ -59,6 +61,19 @@ public final class DispatcherSession {
 
   public void open() {
     connect();
+  }
+
+  /** Receives the dispatcher's log messages (subscribe, ack, cancel). */
+  public void logHandler(Handler<DispatcherMessage> handler) { this.logHandler = handler; }
+
+  /** Called when a stream is lost or closed: whatever was bound to it (log subscriptions) is gone with it. */
+  public void lostHandler(Runnable handler) { this.lostHandler = handler; }
+
+  /** Sends a message on the accepted stream; false (nothing sent) without one. */
+  public boolean send(AgentMessage message) {
+    if (!isAccepted()) return false;
+    stream.write(message);
+    return true;
   }
 
   /** True once the dispatcher accepted the current stream. */
@@ -134,6 +149,7 @@ public final class DispatcherSession {
       switch (msg.getKindCase()) {
         case ACCEPTED -> accepted(msg.getAccepted().getHeartbeatPeriodMillis());
         case ASSIGNMENTS -> onAssignments.handle(msg.getAssignments());
+        case SUBSCRIBE_LOGS, LOG_ACK, CANCEL_LOGS -> logHandler.handle(msg);
         default -> LOG.debug("ignoring dispatcher message {}", msg.getKindCase());
       }
     }
@@ -167,6 +183,7 @@ public final class DispatcherSession {
     }
 
     void shutdown() {
+      if (!dead) lostHandler.run();
       dead = true;
       accepted = false;
       if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);

@@ -46,6 +46,7 @@ public final class DispatcherServer {
   private final ClusterView view;
   private final StoreClient store;
   private final Map<String, NodeSession> sessions = new HashMap<>();
+  private final LogBroker logs;
   private HttpServer server;
   private long heartbeatTimer = -1;
   private boolean stopping;
@@ -56,6 +57,7 @@ public final class DispatcherServer {
     this.vertx = vertx;
     this.view = view;
     this.store = store;
+    this.logs = new LogBroker(vertx, view, sessions::get);
     this.routes = new RouteTables(vertx, view);
   }
 
@@ -64,8 +66,8 @@ public final class DispatcherServer {
     grpc.callHandler(DispatcherMethods.SESSION_SERVER, this::session);
     grpc.callHandler(DispatcherMethods.ROUTES_SERVER, routes::subscribe);
     heartbeatTimer = vertx.setPeriodic(1000, id -> expireSilentSessions());
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-        .requestHandler(grpc).listen().map(s -> {
+    return logs.start().compose(v -> vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .requestHandler(grpc).listen()).map(s -> {
           server = s;
           return s.actualPort();
         });
@@ -74,10 +76,11 @@ public final class DispatcherServer {
   public Future<Void> stop() {
     stopping = true;
     if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
+    Future<Void> logsStopped = logs.stop();
     sessions.values().forEach(NodeSession::close);
     sessions.clear();
     routes.close();
-    return server == null ? Future.succeededFuture() : server.close();
+    return logsStopped.compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
   private long heartbeatMillis() {
@@ -91,6 +94,9 @@ public final class DispatcherServer {
       switch (msg.getKindCase()) {
         case HELLO -> hello(session, msg.getHello());
         case STATUSES -> statuses(session, msg.getStatuses());
+        case LOGS -> {
+          if (session.nodeId() != null) logs.onBatch(session.nodeId(), msg.getLogs());
+        }
         default -> { } // heartbeat: touch() was the point
       }
     });
@@ -108,7 +114,10 @@ public final class DispatcherServer {
     }
     session.nodeId(hello.getNodeId());
     NodeSession previous = sessions.put(hello.getNodeId(), session);
-    if (previous != null && previous != session) previous.close();
+    if (previous != null && previous != session) {
+      previous.close();
+      logs.nodeGone(hello.getNodeId()); // log streams die with the stream that carried them
+    }
     JsonObject description = hello.getDescriptionJson().isEmpty() ? node.getJsonObject("Description", new JsonObject())
         : new JsonObject(hello.getDescriptionJson());
     JsonObject status = new JsonObject().put("State", "ready").put("Addr", hello.getAddr());
@@ -116,6 +125,7 @@ public final class DispatcherServer {
         .onSuccess(r -> {
           session.accept(heartbeatMillis());
           session.sendFull(view.tasksOfNode(hello.getNodeId()));
+          logs.nodeReady(hello.getNodeId());
           LOG.info("node " + hello.getNodeId() + " is ready");
         })
         .onFailure(e -> {
@@ -173,6 +183,7 @@ public final class DispatcherServer {
       JsonObject task = change.getJsonObject("object");
       NodeSession s = sessions.get(task.getString("NodeID", ""));
       if (s != null) s.queueChanged(task);
+      logs.onTask(task);
     }
     for (JsonObject gone : removedTasks) {
       NodeSession s = sessions.get(gone.getString("NodeID", ""));
@@ -193,7 +204,10 @@ public final class DispatcherServer {
     new ArrayList<>(sessions.values()).stream().filter(s -> s.silentNanos() > limit).forEach(s -> {
       LOG.warn("node " + s.nodeId() + " missed its heartbeats");
       s.close();
-      if (sessions.remove(s.nodeId(), s)) markDown(s.nodeId());
+      if (sessions.remove(s.nodeId(), s)) {
+        logs.nodeGone(s.nodeId());
+        markDown(s.nodeId());
+      }
     });
   }
 
@@ -201,6 +215,7 @@ public final class DispatcherServer {
     session.close();
     String nodeId = session.nodeId();
     if (nodeId == null || stopping || !sessions.remove(nodeId, session)) return;
+    logs.nodeGone(nodeId); // its log streams ended with the stream; a reconnect resumes follows (nodeReady)
     // A dropped stream may be an agent restarting: the node is down (and its tasks are replaced elsewhere)
     // only when it has not come back within a heartbeat period.
     vertx.setTimer(heartbeatMillis(), t -> {

@@ -106,7 +106,7 @@ final class NodeSession {
     call.response().status(status).statusMessage(message).end();
   }
 
-  private void send(DispatcherMessage message) {
+  void send(DispatcherMessage message) {
     if (!closed) call.response().write(message);
   }
 }
