@@ -26,7 +26,14 @@ public record ContainerSpec(
     Long memoryBytes,
     Long memoryReservationBytes,
     Long nanoCpus,
-    Healthcheck healthcheck) {
+    Healthcheck healthcheck,
+    /** Engine bind specs ({@code host:container:ro}): the task's secrets and configs. */
+    List<String> binds) {
+
+  public ContainerSpec withBinds(List<String> newBinds) {
+    return new ContainerSpec(name, image, labels, entrypoint, cmd, env, workingDir, user, hostname, init, tty, openStdin,
+        readOnly, stopSignal, stopTimeoutSeconds, memoryBytes, memoryReservationBytes, nanoCpus, healthcheck, List.copyOf(newBinds));
+  }
 
   /** Docker's HEALTHCHECK; durations in nanoseconds, as the Engine API carries them. */
   public record Healthcheck(List<String> test, Long intervalNanos, Long timeoutNanos, Integer retries, Long startPeriodNanos) {}

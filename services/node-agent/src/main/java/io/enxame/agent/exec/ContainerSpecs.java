@@ -42,7 +42,8 @@ public final class ContainerSpecs {
         positive(limits.getLong("MemoryBytes")),
         positive(reservations.getLong("MemoryBytes")),
         positive(limits.getLong("NanoCPUs")),
-        healthcheck(cs.getJsonObject("Healthcheck")));
+        healthcheck(cs.getJsonObject("Healthcheck")),
+        List.of()); // the task's files are written at create time (TaskFiles)
   }
 
   /** Seconds a graceful stop may take before the engine kills the container. */

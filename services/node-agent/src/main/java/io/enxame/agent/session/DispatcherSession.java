@@ -6,6 +6,7 @@ import io.enxame.shared.dispatcher.DispatcherMessage;
 import io.enxame.shared.dispatcher.DispatcherMethods;
 import io.enxame.shared.dispatcher.Heartbeat;
 import io.enxame.shared.dispatcher.Hello;
+import io.enxame.shared.dispatcher.Payloads;
 import io.enxame.shared.dispatcher.StatusBatch;
 import io.enxame.shared.dispatcher.TaskStatus;
 import io.vertx.core.Future;
@@ -38,6 +39,7 @@ public final class DispatcherSession {
   private final SocketAddress dispatcher;
   private final Hello hello;
   private final Handler<Assignments> onAssignments;
+  private final Handler<Payloads> onPayloads;
   private final Supplier<Collection<TaskStatus>> latestStatuses;
   private final Backoff backoff = new Backoff(100, 2000);
   private final List<TaskStatus> pending = new ArrayList<>();
@@ -47,7 +49,8 @@ public final class DispatcherSession {
   private boolean closed;
 
   public DispatcherSession(Vertx vertx, SocketAddress dispatcher, Hello hello, Handler<Assignments> onAssignments,
-      Supplier<Collection<TaskStatus>> latestStatuses) {
+      Handler<Payloads> onPayloads, Supplier<Collection<TaskStatus>> latestStatuses) {
+    this.onPayloads = onPayloads;
     this.vertx = vertx;
     this.client = GrpcClient.client(vertx);
     this.dispatcher = dispatcher;
@@ -133,6 +136,7 @@ public final class DispatcherSession {
       switch (msg.getKindCase()) {
         case ACCEPTED -> accepted(msg.getAccepted().getHeartbeatPeriodMillis());
         case ASSIGNMENTS -> onAssignments.handle(msg.getAssignments());
+        case PAYLOADS -> onPayloads.handle(msg.getPayloads());
         default -> LOG.debug("ignoring dispatcher message {}", msg.getKindCase());
       }
     }
