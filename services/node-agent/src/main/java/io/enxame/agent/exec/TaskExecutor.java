@@ -101,6 +101,7 @@ public final class TaskExecutor {
           known.remove(r.taskId());
           return runtime.remove(r.id());
         }).toList()))
+        .compose(v -> files.retainOnly(assigned))
         .<Void>mapEmpty()
         .recover(e -> {
           LOG.warn("node {}: orphan removal failed: {}", nodeId, e.getMessage());
@@ -113,7 +114,7 @@ public final class TaskExecutor {
     String containerId = known.remove(taskId);
     if (c != null) return c.remove();
     if (containerId == null) return Future.succeededFuture();
-    return runtime.remove(containerId).recover(e -> Future.succeededFuture());
+    return runtime.remove(containerId).recover(e -> Future.succeededFuture()).compose(v -> files.release(taskId));
   }
 
   private TaskController controller(JsonObject task) {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The files a task's container gets from the swarm (its secrets and configs): written before the container is
@@ -16,6 +17,9 @@ public interface TaskFiles {
   /** Removes the task's files; removing files that are not there is fine. */
   Future<Void> release(String taskId);
 
+  /** Removes the files of every task not in this set (tasks that ended while no agent was watching). */
+  Future<Void> retainOnly(Set<String> taskIds);
+
   /** For runtimes and tests without secrets: tasks that use none get no files; tasks that use some are refused. */
   TaskFiles NONE = new TaskFiles() {
     @Override
@@ -27,5 +31,8 @@ public interface TaskFiles {
 
     @Override
     public Future<Void> release(String taskId) { return Future.succeededFuture(); }
+
+    @Override
+    public Future<Void> retainOnly(Set<String> taskIds) { return Future.succeededFuture(); }
   };
 }

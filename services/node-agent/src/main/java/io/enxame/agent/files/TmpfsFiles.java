@@ -80,6 +80,16 @@ public final class TmpfsFiles implements TaskFiles {
     }, false);
   }
 
+  @Override
+  public Future<Void> retainOnly(Set<String> taskIds) {
+    return vertx.executeBlocking(() -> {
+      if (!Files.isDirectory(root)) return List.<String>of();
+      try (Stream<Path> dirs = Files.list(root)) {
+        return dirs.map(d -> d.getFileName().toString()).filter(id -> !taskIds.contains(id)).toList();
+      }
+    }, false).compose(stale -> Future.join(stale.stream().map(this::release).toList())).mapEmpty();
+  }
+
   private Path taskDir(String taskId) throws IOException {
     Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     String type = Files.getFileStore(root).type();

@@ -76,6 +76,20 @@ class TmpfsFilesTest {
   }
 
   @Test
+  void retainOnlyRemovesTheFilesOfTasksNoLongerAssigned(Vertx vertx, VertxTestContext tc) {
+    PayloadStore store = new PayloadStore(vertx, "n1", 10_000);
+    store.accept(payload(store.publicKey(), "hunter2"));
+    TmpfsFiles files = new TmpfsFiles(vertx, store, root);
+    files.prepare(task("kept")).compose(v -> files.prepare(task("stale")))
+        .compose(v -> files.retainOnly(java.util.Set.of("kept")))
+        .onComplete(tc.succeeding(v -> tc.verify(() -> {
+          assertThat(root.resolve("kept").resolve("secret-0")).exists();
+          assertThat(root.resolve("stale")).doesNotExist();
+          tc.completeNow();
+        })));
+  }
+
+  @Test
   void aPayloadSealedToAnotherNodeDoesNotOpen(Vertx vertx, VertxTestContext tc) {
     PayloadStore store = new PayloadStore(vertx, "n1", 10_000);
     store.accept(payload(SealedBox.generate().publicKey(), "hunter2"));
