@@ -148,7 +148,8 @@ class SecretsIT {
     assertThat(filesContaining(dataDir, marker)).isEmpty();
     assertThat(filesContaining(dataDir, base64(marker))).isEmpty();
     assertThat(log.toString(StandardCharsets.UTF_8)).doesNotContain(marker).doesNotContain(base64(marker));
-    assertThat(agentA.receivedPayloads()).singleElement().satisfies(p -> assertThat(p).startsWith("secrets/"));
+    String secretId = api("secret", "inspect", "--format", "{{.ID}}", "db_password").trim();
+    assertThat(agentA.receivedPayloads()).contains("secrets/" + secretId);
 
     // Removing it while used is refused, naming the service; after service rm the file is gone with the container.
     DockerCli.Result inUse = cli.run("secret", "rm", "db_password");
@@ -213,6 +214,8 @@ class SecretsIT {
     HttpResponse<String> noName = http("POST", "/v1.41/secrets/create", "{\"Data\":\"eA==\"}");
     assertThat(noName.statusCode()).isEqualTo(400);
     assertThat(noName.body()).contains("name must be provided");
+    HttpResponse<String> numberName = http("POST", "/v1.41/secrets/create", "{\"Name\":12,\"Data\":\"eA==\"}");
+    assertThat(numberName.statusCode()).isEqualTo(400);
     assertThat(fails("secret", "create", "big", file("a".repeat(500 * 1024)))).contains("secret data must be larger than 0 and less than 512000 bytes");
     assertThat(fails("config", "create", "big", file("a".repeat(1000 * 1024)))).contains("config data must be larger than 0 and less than 1024000 bytes");
     api("config", "create", "almost_big", file("a".repeat(1000 * 1024 - 1)));
@@ -235,6 +238,11 @@ class SecretsIT {
         .isEqualTo(409); // the version read is stale now
     assertThat(api("secret", "ls", "--format", "{{.Name}}")).doesNotContain("drv").doesNotContain("empty").doesNotContain("big\n");
 
+    if (DockerCli.installed(DockerCli.CLI_20)) { // Debian's 20.10 CLI reads the same API
+      DockerCli old = new DockerCli(DockerCli.CLI_20, "tcp://127.0.0.1:" + gatewayPort);
+      assertThat(old.run("secret", "ls", "--format", "{{.Name}}").ok().out()).contains("s_one").contains("s_two");
+      assertThat(old.run("secret", "inspect", "--format", "{{.Spec.Name}}", "s_two").ok().out().trim()).isEqualTo("s_two");
+    }
     api("secret", "rm", "s_one", "s_two");
     api("config", "rm", "almost_big");
     assertThat(api("secret", "ls", "-q")).isBlank();

@@ -30,7 +30,8 @@ public final class VaultClient {
   public Future<JsonObject> create(Kind kind, JsonObject spec, byte[] plaintext) {
     return request(Addresses.SECRETS_TRANSIT_KEY, new JsonObject()).compose(reply -> {
       byte[] transitKey = Base64.getDecoder().decode(reply.getString("publicKey"));
-      JsonObject box = SealedBox.seal(transitKey, plaintext, kind.wire() + "/" + spec.getString("Name"));
+      // Bound to the name the service will validate; a non-string name is refused there.
+      JsonObject box = SealedBox.seal(transitKey, plaintext, kind.wire() + "/" + spec.getValue("Name"));
       return request(Addresses.SECRETS_CREATE, new JsonObject().put("kind", kind.wire()).put("spec", spec).put("data", box));
     });
   }
