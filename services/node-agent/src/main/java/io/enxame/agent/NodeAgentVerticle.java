@@ -66,7 +66,10 @@ public final class NodeAgentVerticle extends VerticleBase {
     Hello hello = Hello.newBuilder().setNodeId(config.nodeId()).setAddr(config.advertiseAddr())
         .setDescriptionJson(description.encode()).setPublicKey(ByteString.copyFrom(payloads.publicKey())).build();
     session = new DispatcherSession(vertx, config.dispatcher(), hello,
-        assignments -> executor.apply(assignments), payloads::accept, executor::latestStatuses);
+        assignments -> {
+          if (assignments.getFull()) payloads.retainUsedBy(assignments);
+          executor.apply(assignments);
+        }, payloads::accept, executor::latestStatuses);
     session.open();
     LOG.info("node-agent {} started, dispatcher {}", config.nodeId(), config.dispatcher());
   }

@@ -2,8 +2,11 @@ package io.enxame.agent.files;
 
 import io.enxame.shared.crypto.Released;
 import io.enxame.shared.crypto.SealedBox;
+import io.enxame.shared.dispatcher.Assignments;
 import io.enxame.shared.dispatcher.Payload;
 import io.enxame.shared.dispatcher.Payloads;
+import io.enxame.shared.model.FileRefs;
+import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +59,18 @@ public final class PayloadStore {
       if (waiters != null) waiters.forEach(w -> w.tryComplete(item));
     }
     LOG.info("node {}: received {} sealed secret/config payload(s)", nodeId, payloads.getItemsCount());
+  }
+
+  /**
+   * With a full assignment set in hand, drops what none of its tasks uses (a rotated-out secret, a task moved
+   * away). The dispatcher re-sends, on each new session, whatever the tasks still use.
+   */
+  public void retainUsedBy(Assignments full) {
+    Set<String> used = new HashSet<>();
+    for (String json : full.getTasksJsonList()) {
+      FileRefs.of(Json.object(new JsonObject(json), "Spec.ContainerSpec")).forEach(r -> used.add(r.kind().wire() + "/" + r.id()));
+    }
+    sealed.keySet().retainAll(used);
   }
 
   /** The plaintext of one object (off the event loop); fails if it is not delivered in time or does not open. */

@@ -90,6 +90,17 @@ class TmpfsFilesTest {
   }
 
   @Test
+  void aFullAssignmentSetDropsPayloadsNoTaskUses(Vertx vertx) {
+    PayloadStore store = new PayloadStore(vertx, "n1", 10_000);
+    store.accept(payload(store.publicKey(), "hunter2"));
+    store.retainUsedBy(io.enxame.shared.dispatcher.Assignments.newBuilder().setFull(true).addTasksJson(task("t").encode()).build());
+    assertThat(store.received()).containsExactly("secrets/sec1");
+    store.retainUsedBy(io.enxame.shared.dispatcher.Assignments.newBuilder().setFull(true)
+        .addTasksJson(new JsonObject().put("ID", "other").encode()).build());
+    assertThat(store.received()).isEmpty();
+  }
+
+  @Test
   void aPayloadSealedToAnotherNodeDoesNotOpen(Vertx vertx, VertxTestContext tc) {
     PayloadStore store = new PayloadStore(vertx, "n1", 10_000);
     store.accept(payload(SealedBox.generate().publicKey(), "hunter2"));
