@@ -4,6 +4,7 @@ import io.enxame.agent.NodeAgentVerticle;
 import io.enxame.gateway.GatewayVerticle;
 import io.enxame.mesh.MeshVerticle;
 import io.enxame.scheduler.SchedulerVerticle;
+import io.enxame.secrets.SecretsVerticle;
 import io.enxame.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -11,8 +12,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Assembles services into a process. {@link #manager} deploys the control plane (store, scheduler
- * with its dispatcher, gateway); {@link #node} deploys the node-side services (node-agent and routing mesh). {@code enxame up}
+ * Assembles services into a process. {@link #manager} deploys the control plane (store, secrets,
+ * scheduler with its dispatcher, gateway); {@link #node} deploys the node-side services (node-agent and
+ * routing mesh). {@code enxame up}
  * runs both in one Vert.x instance; in a cluster each runs where it is needed and they meet on the
  * clustered event bus and the dispatcher's gRPC port.
  */
@@ -32,6 +34,7 @@ public final class Suite {
     SchedulerVerticle scheduler = new SchedulerVerticle();
     GatewayVerticle gateway = new GatewayVerticle();
     return deploy(vertx, new StoreVerticle(), store)
+        .compose(v -> deploy(vertx, new SecretsVerticle(), new JsonObject().put("dataDir", o.dataDir().resolve("secrets").toString())))
         .compose(v -> deploy(vertx, scheduler, new JsonObject()
             .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort())))
         .compose(v -> deploy(vertx, gateway, new JsonObject()

@@ -7,11 +7,15 @@ import io.enxame.gateway.http.ErrorResponder;
 import io.enxame.gateway.http.VersionPrefix;
 import io.enxame.gateway.logs.LogRoutes;
 import io.enxame.gateway.nodes.NodeRoutes;
+import io.enxame.gateway.secrets.SecretRoutes;
 import io.enxame.gateway.services.ServiceRoutes;
 import io.enxame.gateway.swarm.SwarmRoutes;
 import io.enxame.gateway.system.SystemRoutes;
 import io.enxame.gateway.tasks.TaskRoutes;
+import io.enxame.shared.crypto.SealedBox;
+import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.vault.VaultClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -20,13 +24,15 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * api-gateway: the Docker Engine API (swarm subset) over HTTP. It holds no state of its own and
- * reaches the rest of Enxame only through the store's event-bus API.
+ * reaches the rest of Enxame only through the store's and the secrets service's event-bus APIs.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final long BODY_LIMIT = 16 * 1024 * 1024;
 
   private HttpServer server;
   private EventLog events;
+  /** In memory only: configs' data is released to this key for inspect, so it is not in plaintext on the bus. */
+  private final SealedBox.KeyPair configKey = SealedBox.generate();
 
   @Override
   public Future<?> start() {
@@ -60,6 +66,9 @@ public final class GatewayVerticle extends VerticleBase {
     new TaskRoutes(store).mount(router);
     new EventRoutes(vertx, events).mount(router);
     new LogRoutes(vertx, store).mount(router);
+    VaultClient vault = new VaultClient(vertx.eventBus());
+    new SecretRoutes(Kind.SECRETS, store, vault, configKey).mount(router);
+    new SecretRoutes(Kind.CONFIGS, store, vault, configKey).mount(router);
     router.route().failureHandler(ErrorResponder::failure);
     router.errorHandler(404, ErrorResponder::notFound);
     router.errorHandler(405, ErrorResponder::notFound);

@@ -3,11 +3,15 @@ package io.enxame.agent;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 
+import java.nio.file.Path;
+
 /**
  * The agent's configuration, read once from the verticle config:
- * {"nodeId", "dispatcher": "host:port", "advertiseAddr", "dockerHost", "dockerApiVersion"}.
+ * {"nodeId", "dispatcher": "host:port", "advertiseAddr", "dockerHost", "dockerApiVersion", "filesDir"}. {@code filesDir}
+ * (default {@code /dev/shm/enxame/<nodeId>}) must be on a tmpfs: tasks' secrets and configs are written there.
  */
-public record AgentConfig(String nodeId, SocketAddress dispatcher, String advertiseAddr, String dockerHost, String dockerApiVersion) {
+public record AgentConfig(String nodeId, SocketAddress dispatcher, String advertiseAddr, String dockerHost, String dockerApiVersion,
+                          Path filesDir) {
   public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
   public static final int DEFAULT_DISPATCHER_PORT = 2377;
 
@@ -16,7 +20,8 @@ public record AgentConfig(String nodeId, SocketAddress dispatcher, String advert
     if (nodeId == null || nodeId.isBlank()) throw new IllegalArgumentException("node-agent config: nodeId is required");
     return new AgentConfig(nodeId, address(json.getString("dispatcher", "127.0.0.1:" + DEFAULT_DISPATCHER_PORT)),
         json.getString("advertiseAddr", "127.0.0.1"), json.getString("dockerHost", DEFAULT_DOCKER_HOST),
-        json.getString("dockerApiVersion", io.enxame.agent.exec.DockerRuntime.DEFAULT_API_VERSION));
+        json.getString("dockerApiVersion", io.enxame.agent.exec.DockerRuntime.DEFAULT_API_VERSION),
+        Path.of(json.getString("filesDir", "/dev/shm/enxame/" + nodeId)));
   }
 
   static SocketAddress address(String hostPort) {

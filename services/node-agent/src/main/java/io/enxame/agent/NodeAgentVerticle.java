@@ -1,6 +1,10 @@
 package io.enxame.agent;
 
+import com.google.protobuf.ByteString;
 import io.enxame.agent.exec.ContainerRuntime;
+import io.enxame.agent.files.PayloadStore;
+import io.enxame.agent.files.TaskFiles;
+import io.enxame.agent.files.TmpfsFiles;
 import io.enxame.agent.exec.DockerRuntime;
 import io.enxame.agent.exec.TaskExecutor;
 import io.enxame.agent.logs.LogStreamer;
@@ -13,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -23,11 +28,15 @@ import java.util.function.Function;
 public final class NodeAgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgentVerticle.class);
 
+  /** How long a task waits for a secret or config that its assignment uses to be delivered. */
+  private static final long PAYLOAD_WAIT_MS = 30_000;
+
   private final Function<AgentConfig, ContainerRuntime> runtimeFactory;
   private ContainerRuntime runtime;
   private TaskExecutor executor;
   private DispatcherSession session;
   private LogStreamer logs;
+  private PayloadStore payloads;
 
   public NodeAgentVerticle() {
     this(null);
@@ -43,7 +52,9 @@ public final class NodeAgentVerticle extends VerticleBase {
     AgentConfig config = AgentConfig.fromJson(config());
     runtime = runtimeFactory != null ? runtimeFactory.apply(config)
         : DockerRuntime.create(vertx, config.dockerHost(), config.dockerApiVersion());
-    executor = new TaskExecutor(vertx, runtime, config.nodeId(), status -> {
+    payloads = new PayloadStore(vertx, config.nodeId(), PAYLOAD_WAIT_MS);
+    TaskFiles files = new TmpfsFiles(vertx, payloads, config.filesDir());
+    executor = new TaskExecutor(vertx, runtime, files, config.nodeId(), status -> {
       if (session != null) session.report(status);
     }, Clock.systemUTC());
     return runtime.describe()
@@ -55,14 +66,22 @@ public final class NodeAgentVerticle extends VerticleBase {
 
   private void openSession(AgentConfig config, JsonObject description) {
     Hello hello = Hello.newBuilder().setNodeId(config.nodeId()).setAddr(config.advertiseAddr())
-        .setDescriptionJson(description.encode()).build();
+        .setDescriptionJson(description.encode()).setPublicKey(ByteString.copyFrom(payloads.publicKey())).build();
     session = new DispatcherSession(vertx, config.dispatcher(), hello,
-        assignments -> executor.apply(assignments), executor::latestStatuses);
+        assignments -> {
+          if (assignments.getFull()) payloads.retainUsedBy(assignments);
+          executor.apply(assignments);
+        }, payloads::accept, executor::latestStatuses);
     logs = new LogStreamer(vertx, runtime, session::send);
     session.logHandler(logs::handle);
     session.lostHandler(logs::closeAll);
     session.open();
     LOG.info("node-agent {} started, dispatcher {}", config.nodeId(), config.dispatcher());
+  }
+
+  /** kind/id of the secrets and configs this node was sent (never their data): what a test proves a node lacks. */
+  public Set<String> receivedPayloads() {
+    return payloads == null ? Set.of() : payloads.received();
   }
 
   @Override

@@ -56,4 +56,18 @@ public final class Addresses {
    * "active","bytesIn","bytesOut","errors"}]}}.
    */
   public static String meshMetrics(String nodeId) { return "enxame.mesh." + nodeId + ".metrics"; }
+
+  /** The secrets service's transit key, which callers seal new data to. Reply: {@code {"publicKey": b64 P-256 point}}. */
+  public static final String SECRETS_TRANSIT_KEY = "enxame.secrets.transit-key";
+  /**
+   * Creates a secret or a config. Body: {@code {"kind":"secrets"|"configs","spec":{Name,Labels,Driver,Templating},
+   * "data": SealedBox to the transit key (associated data "kind/Name")}}. Reply: the stored object (sealed data
+   * included: callers strip {@code Sealed}). Failures: 400 invalid name, size or driver, 409 duplicate name.
+   */
+  public static final String SECRETS_CREATE = "enxame.secrets.create";
+  /**
+   * Re-seals objects' data keys to a recipient's key. Body: {@code {"kind","ids":[...],"recipientKey": b64}}.
+   * Reply: {@code {"items":[{"ID","Sealed":{"Data":{..},"Key": SealedBox}}]}}; unknown ids are left out.
+   */
+  public static final String SECRETS_RELEASE = "enxame.secrets.release";
 }

@@ -6,6 +6,7 @@ import io.enxame.gateway.http.Replies;
 import io.enxame.gateway.http.Reply;
 import io.enxame.gateway.http.Requests;
 import io.enxame.gateway.resolve.Lookup;
+import io.enxame.gateway.secrets.References;
 import io.enxame.shared.bus.Failures;
 import io.enxame.shared.model.Ids;
 import io.enxame.shared.model.Json;
@@ -66,7 +67,7 @@ public final class ServiceRoutes {
   private Future<Reply> create(RoutingContext ctx) {
     // Headers "version" (CLI 20.10) and X-Registry-Auth are accepted and ignored: nodes pull themselves.
     JsonObject spec = ServiceSpecs.normalize(Requests.jsonBody(ctx));
-    return store.list(Kind.SERVICES).compose(services -> {
+    return checkReferences(spec).compose(v -> store.list(Kind.SERVICES)).compose(services -> {
       JsonObject service = new JsonObject().put("ID", Ids.newId()).put("Spec", spec)
           .put("Endpoint", Endpoints.allocate(spec, null, services));
       if (ServiceSpecs.isJob(spec)) service.put("JobStatus", ServiceUpdate.jobStatus(0));
@@ -89,7 +90,8 @@ public final class ServiceRoutes {
     long version = Requests.version(ctx, "service");
     // A rollback restores PreviousSpec; the CLI sends the current spec along, which moby ignores too.
     JsonObject spec = "previous".equals(ctx.request().getParam("rollback")) ? null : ServiceSpecs.normalize(Requests.jsonBody(ctx));
-    return lookup.find(Kind.SERVICES, ctx.pathParam("id"))
+    return (spec == null ? Future.<Void>succeededFuture() : checkReferences(spec))
+        .compose(v -> lookup.find(Kind.SERVICES, ctx.pathParam("id")))
         .compose(current -> {
           if (Json.version(current) != version) return Future.failedFuture(Failures.conflict("update out of sequence"));
           return store.list(Kind.SERVICES).compose(all -> {
@@ -112,6 +114,15 @@ public final class ServiceRoutes {
           return store.tx(ops);
         }))
         .map(tx -> Reply.empty(200));
+  }
+
+  /** Every secret and config the spec uses must exist (swarmkit refuses the spec otherwise). */
+  private Future<Void> checkReferences(JsonObject spec) {
+    return store.snapshot(Kind.SECRETS, Kind.CONFIGS).map(snap -> {
+      References.checkExist(Kind.SECRETS, spec, snap.of(Kind.SECRETS));
+      References.checkExist(Kind.CONFIGS, spec, snap.of(Kind.CONFIGS));
+      return null;
+    });
   }
 
   /** A stored service as clients expect it: Endpoint filled in and ContainerSpec never null. */

@@ -27,10 +27,18 @@ public record ContainerSpec(
     Long memoryReservationBytes,
     Long nanoCpus,
     Healthcheck healthcheck,
-    List<PortBinding> ports) {
+    List<PortBinding> ports,
+    /** Engine bind specs ({@code host:container:ro}): the task's secrets and configs. */
+    List<String> binds) {
 
   /** A host-mode published port: the engine binds {@code published} (0: any free port) on this node. */
   public record PortBinding(int target, String protocol, int published) {}
+
+  public ContainerSpec withBinds(List<String> newBinds) {
+    return new ContainerSpec(name, image, labels, entrypoint, cmd, env, workingDir, user, hostname, init, tty, openStdin,
+        readOnly, stopSignal, stopTimeoutSeconds, memoryBytes, memoryReservationBytes, nanoCpus, healthcheck, ports,
+        List.copyOf(newBinds));
+  }
 
   /** Docker's HEALTHCHECK; durations in nanoseconds, as the Engine API carries them. */
   public record Healthcheck(List<String> test, Long intervalNanos, Long timeoutNanos, Integer retries, Long startPeriodNanos) {}

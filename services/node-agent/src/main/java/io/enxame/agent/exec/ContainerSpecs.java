@@ -44,7 +44,8 @@ public final class ContainerSpecs {
         positive(limits.getLong("NanoCPUs")),
         healthcheck(cs.getJsonObject("Healthcheck")),
         Tasks.hostPorts(task).stream().map(p -> new ContainerSpec.PortBinding(p.getInteger("TargetPort", 0),
-            p.getString("Protocol", "tcp"), p.getInteger("PublishedPort", 0))).toList());
+            p.getString("Protocol", "tcp"), p.getInteger("PublishedPort", 0))).toList(),
+        List.of()); // the task's files are written at create time (TaskFiles)
   }
 
   /** Seconds a graceful stop may take before the engine kills the container. */

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.InternetProtocol;
@@ -167,6 +168,7 @@ public final class DockerRuntime implements ContainerRuntime {
         .withMemory(spec.memoryBytes())
         .withMemoryReservation(spec.memoryReservationBytes())
         .withNanoCPUs(spec.nanoCpus());
+    if (!spec.binds().isEmpty()) host.withBinds(spec.binds().stream().map(Bind::parse).toList());
     CreateContainerCmd cmd = docker.createContainerCmd(spec.image())
         .withName(spec.name())
         .withLabels(spec.labels())

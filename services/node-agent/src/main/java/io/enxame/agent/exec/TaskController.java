@@ -1,5 +1,6 @@
 package io.enxame.agent.exec;
 
+import io.enxame.agent.files.TaskFiles;
 import io.enxame.shared.dispatcher.TaskStatus;
 import io.enxame.shared.model.SwarmLabels;
 import io.enxame.shared.model.TaskState;
@@ -27,6 +28,7 @@ public final class TaskController {
   private final String nodeId;
   private final ContainerRuntime runtime;
   private final StatusReporter reporter;
+  private final TaskFiles files;
   private final Clock clock;
   private JsonObject task;
   private String containerId;
@@ -37,7 +39,9 @@ public final class TaskController {
   private boolean queued;
   private boolean removed;
 
-  TaskController(JsonObject task, String containerId, String nodeId, ContainerRuntime runtime, StatusReporter reporter, Clock clock) {
+  TaskController(JsonObject task, String containerId, String nodeId, ContainerRuntime runtime, TaskFiles files,
+                 StatusReporter reporter, Clock clock) {
+    this.files = files;
     this.taskId = task.getString("ID");
     this.task = task;
     this.containerId = containerId;
@@ -83,6 +87,7 @@ public final class TaskController {
     tail = tail.transform(ar -> runtime.list(Map.of(SwarmLabels.TASK_ID, taskId, SwarmLabels.NODE_ID, nodeId))
         .compose(refs -> Future.join(refs.stream().map(r -> runtime.remove(r.id())).toList()))
         .<Void>mapEmpty()
+        .compose(v -> files.release(taskId))
         .recover(e -> {
           LOG.warn("task {}: could not remove its container: {}", taskId, e.getMessage());
           return Future.succeededFuture();
@@ -132,7 +137,8 @@ public final class TaskController {
     ContainerSpec spec = ContainerSpecs.fromTask(task, nodeId);
     return report(TaskState.PREPARING, "preparing", null, null)
         .compose(v -> ensureImage(spec.image()))
-        .compose(v -> runtime.create(spec))
+        .compose(v -> files.prepare(task))
+        .compose(binds -> runtime.create(spec.withBinds(binds)))
         .compose(id -> {
           containerId = id;
           // Just created, so no need to ask the engine; but the desired state may have moved on meanwhile.
@@ -205,6 +211,8 @@ public final class TaskController {
     state = next;
     last = status;
     reporter.report(status);
+    // A task's secrets live as long as it runs: an ended container is never started again (a new task is).
+    if (next.isTerminal()) files.release(taskId).onFailure(e -> LOG.warn("task {}: could not remove its files: {}", taskId, e.getMessage()));
     return Future.succeededFuture();
   }
 

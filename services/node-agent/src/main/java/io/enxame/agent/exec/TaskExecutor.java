@@ -1,5 +1,6 @@
 package io.enxame.agent.exec;
 
+import io.enxame.agent.files.TaskFiles;
 import io.enxame.shared.dispatcher.Assignments;
 import io.enxame.shared.dispatcher.TaskStatus;
 import io.enxame.shared.model.SwarmLabels;
@@ -33,6 +34,7 @@ public final class TaskExecutor {
   private final ContainerRuntime runtime;
   private final String nodeId;
   private final StatusReporter reporter;
+  private final TaskFiles files;
   private final Clock clock;
   private final Map<String, TaskController> controllers = new LinkedHashMap<>();
   /** Task id → container id, from the last listing of this node's containers. */
@@ -43,6 +45,11 @@ public final class TaskExecutor {
   private boolean closed;
 
   public TaskExecutor(Vertx vertx, ContainerRuntime runtime, String nodeId, StatusReporter reporter, Clock clock) {
+    this(vertx, runtime, TaskFiles.NONE, nodeId, reporter, clock);
+  }
+
+  public TaskExecutor(Vertx vertx, ContainerRuntime runtime, TaskFiles files, String nodeId, StatusReporter reporter, Clock clock) {
+    this.files = files;
     this.vertx = vertx;
     this.runtime = runtime;
     this.nodeId = nodeId;
@@ -94,6 +101,7 @@ public final class TaskExecutor {
           known.remove(r.taskId());
           return runtime.remove(r.id());
         }).toList()))
+        .compose(v -> files.retainOnly(assigned))
         .<Void>mapEmpty()
         .recover(e -> {
           LOG.warn("node {}: orphan removal failed: {}", nodeId, e.getMessage());
@@ -106,12 +114,12 @@ public final class TaskExecutor {
     String containerId = known.remove(taskId);
     if (c != null) return c.remove();
     if (containerId == null) return Future.succeededFuture();
-    return runtime.remove(containerId).recover(e -> Future.succeededFuture());
+    return runtime.remove(containerId).recover(e -> Future.succeededFuture()).compose(v -> files.release(taskId));
   }
 
   private TaskController controller(JsonObject task) {
     String id = task.getString("ID");
-    return controllers.computeIfAbsent(id, k -> new TaskController(task, known.get(k), nodeId, runtime, reporter, clock));
+    return controllers.computeIfAbsent(id, k -> new TaskController(task, known.get(k), nodeId, runtime, files, reporter, clock));
   }
 
   /** The latest status of every task this executor knows, for a fresh dispatcher session. */

@@ -6,6 +6,7 @@ import io.enxame.shared.dispatcher.DispatcherMessage;
 import io.enxame.shared.dispatcher.DispatcherMethods;
 import io.enxame.shared.dispatcher.Heartbeat;
 import io.enxame.shared.dispatcher.Hello;
+import io.enxame.shared.dispatcher.Payloads;
 import io.enxame.shared.dispatcher.StatusBatch;
 import io.enxame.shared.dispatcher.TaskStatus;
 import io.enxame.shared.net.Backoff;
@@ -39,6 +40,7 @@ public final class DispatcherSession {
   private final SocketAddress dispatcher;
   private final Hello hello;
   private final Handler<Assignments> onAssignments;
+  private final Handler<Payloads> onPayloads;
   private final Supplier<Collection<TaskStatus>> latestStatuses;
   private final Backoff backoff = new Backoff(100, 2000);
   private final List<TaskStatus> pending = new ArrayList<>();
@@ -50,7 +52,8 @@ public final class DispatcherSession {
   private Runnable lostHandler = () -> { };
 
   public DispatcherSession(Vertx vertx, SocketAddress dispatcher, Hello hello, Handler<Assignments> onAssignments,
-      Supplier<Collection<TaskStatus>> latestStatuses) {
+      Handler<Payloads> onPayloads, Supplier<Collection<TaskStatus>> latestStatuses) {
+    this.onPayloads = onPayloads;
     this.vertx = vertx;
     this.client = GrpcClient.client(vertx);
     this.dispatcher = dispatcher;
@@ -150,6 +153,7 @@ public final class DispatcherSession {
         case ACCEPTED -> accepted(msg.getAccepted().getHeartbeatPeriodMillis());
         case ASSIGNMENTS -> onAssignments.handle(msg.getAssignments());
         case SUBSCRIBE_LOGS, LOG_ACK, CANCEL_LOGS -> logHandler.handle(msg);
+        case PAYLOADS -> onPayloads.handle(msg.getPayloads());
         default -> LOG.debug("ignoring dispatcher message {}", msg.getKindCase());
       }
     }

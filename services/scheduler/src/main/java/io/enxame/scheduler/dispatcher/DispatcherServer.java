@@ -16,6 +16,7 @@ import io.enxame.shared.model.Times;
 import io.enxame.shared.store.ChangeEvent;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
+import io.enxame.shared.vault.VaultClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -47,6 +48,7 @@ public final class DispatcherServer {
   private final StoreClient store;
   private final Map<String, NodeSession> sessions = new HashMap<>();
   private final LogBroker logs;
+  private final PayloadDelivery payloads;
   private HttpServer server;
   private long heartbeatTimer = -1;
   private boolean stopping;
@@ -59,6 +61,7 @@ public final class DispatcherServer {
     this.store = store;
     this.logs = new LogBroker(vertx, view, sessions::get);
     this.routes = new RouteTables(vertx, view);
+    this.payloads = new PayloadDelivery(new VaultClient(vertx.eventBus()));
   }
 
   public Future<Integer> listen(String host, int port) {
@@ -113,6 +116,7 @@ public final class DispatcherServer {
       return;
     }
     session.nodeId(hello.getNodeId());
+    if (!hello.getPublicKey().isEmpty()) session.publicKey(hello.getPublicKey().toByteArray());
     NodeSession previous = sessions.put(hello.getNodeId(), session);
     if (previous != null && previous != session) {
       previous.close();
@@ -124,7 +128,7 @@ public final class DispatcherServer {
     store.tx(StoreOp.merge(Kind.NODES, hello.getNodeId(), new JsonObject().put("Description", description).put("Status", status)))
         .onSuccess(r -> {
           session.accept(heartbeatMillis());
-          session.sendFull(view.tasksOfNode(hello.getNodeId()));
+          sendFull(session);
           logs.nodeReady(hello.getNodeId());
           LOG.info("node " + hello.getNodeId() + " is ready");
         })
@@ -182,7 +186,10 @@ public final class DispatcherServer {
       if (!Kind.TASKS.wire().equals(change.getString("kind")) || change.getJsonObject("object") == null) continue;
       JsonObject task = change.getJsonObject("object");
       NodeSession s = sessions.get(task.getString("NodeID", ""));
-      if (s != null) s.queueChanged(task);
+      if (s != null) {
+        s.queueChanged(task);
+        payloads.deliver(s, List.of(task));
+      }
       logs.onTask(task);
     }
     for (JsonObject gone : removedTasks) {
@@ -195,8 +202,14 @@ public final class DispatcherServer {
 
   /** After the view was re-read: every node gets its whole assignment set again. */
   public void resendAll() {
-    sessions.values().forEach(s -> s.sendFull(view.tasksOfNode(s.nodeId())));
+    sessions.values().forEach(this::sendFull);
     routes.changed();
+  }
+
+  private void sendFull(NodeSession session) {
+    List<JsonObject> tasks = view.tasksOfNode(session.nodeId());
+    session.sendFull(tasks);
+    payloads.deliver(session, tasks);
   }
 
   private void expireSilentSessions() {

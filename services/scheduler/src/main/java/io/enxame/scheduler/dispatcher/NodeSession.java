@@ -3,11 +3,14 @@ package io.enxame.scheduler.dispatcher;
 import io.enxame.shared.dispatcher.AgentMessage;
 import io.enxame.shared.dispatcher.Assignments;
 import io.enxame.shared.dispatcher.DispatcherMessage;
+import io.enxame.shared.dispatcher.Payloads;
 import io.enxame.shared.dispatcher.SessionAccepted;
+import io.enxame.shared.model.Kind;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.GrpcServerRequest;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -21,6 +24,9 @@ final class NodeSession {
   private final Set<String> removed = new LinkedHashSet<>();
   /** What the node was last told of each task: only a change to it is worth sending again. */
   private final Map<String, JsonObject> sent = new HashMap<>();
+  /** Secrets and configs (kind/id) sent on this session; the agent keeps them in memory for the session. */
+  private final Set<String> delivered = new HashSet<>();
+  private byte[] publicKey;
   private String nodeId;
   private long lastSeenNanos = System.nanoTime();
   private boolean closed;
@@ -33,6 +39,26 @@ final class NodeSession {
   String nodeId() { return nodeId; }
 
   void nodeId(String nodeId) { this.nodeId = nodeId; }
+
+  /** The agent's session key from its Hello, which payloads are sealed to; null if it sent none. */
+  byte[] publicKey() { return publicKey; }
+
+  void publicKey(byte[] key) { this.publicKey = key; }
+
+  /** Those of {@code ids} not yet sent, now counted as sent. */
+  Set<String> undelivered(Kind kind, Set<String> ids) {
+    Set<String> missing = new LinkedHashSet<>();
+    ids.forEach(id -> {
+      if (delivered.add(kind.wire() + "/" + id)) missing.add(id);
+    });
+    return missing;
+  }
+
+  void forget(Kind kind, Set<String> ids) { ids.forEach(id -> delivered.remove(kind.wire() + "/" + id)); }
+
+  void sendPayloads(Payloads payloads) {
+    if (payloads.getItemsCount() > 0) send(DispatcherMessage.newBuilder().setPayloads(payloads).build());
+  }
 
   void touch() { lastSeenNanos = System.nanoTime(); }
 

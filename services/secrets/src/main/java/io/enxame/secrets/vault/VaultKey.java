@@ -1,0 +1,36 @@
+package io.enxame.secrets.vault;
+
+import io.enxame.shared.crypto.Aead;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The cluster's secrets key (the key-encryption key that wraps every object's data key). It lives in
+ * {@code <dataDir>/vault.key}, 32 random bytes readable by the owner only, created on first start and
+ * written through a temporary file so a crash never leaves half a key. It never travels on the bus.
+ */
+public final class VaultKey {
+  static final String FILE = "vault.key";
+
+  private VaultKey() {}
+
+  /** Blocking: reads the key, or creates it when the directory has none. */
+  public static byte[] loadOrCreate(Path dir) throws IOException {
+    Path file = dir.resolve(FILE);
+    if (Files.exists(file)) {
+      byte[] key = Files.readAllBytes(file);
+      if (key.length != Aead.KEY_BYTES) throw new IOException(file + " is not a secrets key (" + key.length + " bytes)");
+      return key;
+    }
+    Files.createDirectories(dir);
+    byte[] key = Aead.newKey();
+    Path tmp = Files.createTempFile(dir, FILE, ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.write(tmp, key);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    return key;
+  }
+}
