@@ -1,8 +1,6 @@
 package io.enxame.deploy;
 
 import io.enxame.shared.testing.Eventually;
-import io.enxame.shared.testing.Ports;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -16,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,38 +29,27 @@ class DockerCliAcceptanceIT {
   private static final String IMAGE_2 = "enxame-test/busybox:v2";
   @TempDir static Path dataDir;
 
+  private LocalEnxame enxame;
   private String image;
   private UpOptions options;
   private NodeIdentity id;
-  private Vertx vertx;
   private DockerCli cli;
   private final DockerCli engine = DockerCli.engine();
 
   @BeforeAll
   void start() throws Exception {
-    assumeTrue(DockerCli.installed(DockerCli.CLI_28), "docker CLI 28 is not installed");
-    image = DockerCli.testImage();
-    options = new UpOptions(dataDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null);
-    id = NodeIdentity.loadOrCreate(dataDir);
-    startEnxame();
-    cli = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + options.gatewayPort());
-  }
-
-  private void startEnxame() throws Exception {
-    vertx = Vertx.vertx();
-    Suite.up(vertx, options, id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
-
-  private void stopEnxame() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    enxame = LocalEnxame.start(dataDir);
+    image = enxame.image;
+    options = enxame.options;
+    id = enxame.id;
+    cli = enxame.cli;
   }
 
   @AfterAll
   void stop() throws Exception {
     try {
-      if (vertx != null) stopEnxame();
+      if (enxame != null) enxame.close();
     } finally {
-      if (id != null) DockerCli.removeTaskContainers(id.nodeId());
       engine.run("rmi", IMAGE_2);
     }
   }
@@ -176,9 +162,9 @@ class DockerCliAcceptanceIT {
   @Order(7)
   void aRestartReadoptsRunningContainers() throws Exception {
     Set<String> before = Set.copyOf(containers("web", false));
-    stopEnxame();
+    enxame.down();
     assertThat(containers("web", false)).containsExactlyInAnyOrderElementsOf(before); // left running
-    startEnxame();
+    enxame.up();
     Eventually.until("the node to be ready again", Duration.ofSeconds(30),
         () -> cli.run("node", "ls").ok().out(), out -> out.contains("Ready"));
     Eventually.until("both tasks running again", Duration.ofSeconds(30), () -> runningTasks("web"), t -> t.size() == 2);

@@ -1,8 +1,6 @@
 package io.enxame.deploy;
 
 import io.enxame.shared.testing.Eventually;
-import io.enxame.shared.testing.Ports;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,12 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Swarm's service lifecycle through the real docker CLI and real containers: health-gated updates that
@@ -28,31 +24,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ServiceLifecycleIT {
   @TempDir static Path dataDir;
 
+  private LocalEnxame enxame;
   private String image;
   private NodeIdentity id;
-  private Vertx vertx;
   private DockerCli cli;
   private final DockerCli engine = DockerCli.engine();
 
   @BeforeAll
   void start() throws Exception {
-    assumeTrue(DockerCli.installed(DockerCli.CLI_28), "docker CLI 28 is not installed");
-    image = DockerCli.testImage();
-    UpOptions options = new UpOptions(dataDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null);
-    id = NodeIdentity.loadOrCreate(dataDir);
-    vertx = Vertx.vertx();
-    Suite.up(vertx, options, id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    cli = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + options.gatewayPort());
-    Eventually.until("the node to be ready", Duration.ofSeconds(30), () -> cli.run("node", "ls").ok().out(), o -> o.contains("Ready"));
+    enxame = LocalEnxame.start(dataDir);
+    image = enxame.image;
+    id = enxame.id;
+    cli = enxame.cli;
   }
 
   @AfterAll
   void stop() throws Exception {
-    try {
-      if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } finally {
-      if (id != null) DockerCli.removeTaskContainers(id.nodeId());
-    }
+    if (enxame != null) enxame.close();
   }
 
   private List<String> running(String service) {

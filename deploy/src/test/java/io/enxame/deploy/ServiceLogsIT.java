@@ -1,7 +1,6 @@
 package io.enxame.deploy;
 
 import io.enxame.shared.testing.Eventually;
-import io.enxame.shared.testing.Ports;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +32,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code docker service logs} and {@code docker events} through the real CLI against one all-in-one Enxame on
@@ -50,6 +48,7 @@ class ServiceLogsIT {
   private static final String SCRIPT = "for i in 1 2 3 4 5; do echo line $i; done; sleep 0.3; echo oops >&2; sleep 300";
   @TempDir static Path dataDir;
 
+  private LocalEnxame enxame;
   private NodeIdentity id;
   private Vertx vertx;
   private DockerCli cli;
@@ -59,16 +58,13 @@ class ServiceLogsIT {
 
   @BeforeAll
   void start() throws Exception {
-    assumeTrue(DockerCli.installed(DockerCli.CLI_28), "docker CLI 28 is not installed");
-    image = DockerCli.testImage();
-    UpOptions options = new UpOptions(dataDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null);
-    id = NodeIdentity.loadOrCreate(dataDir);
-    vertx = Vertx.vertx();
-    Suite.up(vertx, options, id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    port = options.gatewayPort();
-    cli = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + port);
     since = String.valueOf(System.currentTimeMillis() / 1000 - 1);
-    Eventually.until("the node to be ready", Duration.ofSeconds(30), () -> cli.run("node", "ls").ok().out(), o -> o.contains("Ready"));
+    enxame = LocalEnxame.start(dataDir);
+    id = enxame.id;
+    vertx = enxame.vertx();
+    cli = enxame.cli;
+    port = enxame.gatewayPort();
+    image = enxame.image;
     cli.run("service", "create", "--name", "lg", "--replicas", "2", image, "sh", "-c", SCRIPT).ok();
     cli.run("service", "create", "--name", "tty", "--tty", image, "sh", "-c", SCRIPT).ok();
     // every task has written its lines
@@ -78,11 +74,7 @@ class ServiceLogsIT {
 
   @AfterAll
   void stop() throws Exception {
-    try {
-      if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } finally {
-      if (id != null) DockerCli.removeTaskContainers(id.nodeId());
-    }
+    if (enxame != null) enxame.close();
   }
 
   private static final Pattern PREFIX = Pattern.compile("^lg\\.([12])\\.([0-9a-z]+)@(\\S+)\\s+\\| (.*)$");
