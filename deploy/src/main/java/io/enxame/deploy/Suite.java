@@ -3,6 +3,7 @@ package io.enxame.deploy;
 import io.enxame.agent.NodeAgentVerticle;
 import io.enxame.gateway.GatewayVerticle;
 import io.enxame.scheduler.SchedulerVerticle;
+import io.enxame.secrets.SecretsVerticle;
 import io.enxame.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -31,6 +32,7 @@ public final class Suite {
     SchedulerVerticle scheduler = new SchedulerVerticle();
     GatewayVerticle gateway = new GatewayVerticle();
     return deploy(vertx, new StoreVerticle(), store)
+        .compose(v -> deploy(vertx, new SecretsVerticle(), new JsonObject().put("dataDir", o.dataDir().toString())))
         .compose(v -> deploy(vertx, scheduler, new JsonObject()
             .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort())))
         .compose(v -> deploy(vertx, gateway, new JsonObject()
