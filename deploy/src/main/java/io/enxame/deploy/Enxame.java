@@ -14,6 +14,7 @@ public final class Enxame {
 
       Commands:
         up      Run a whole manager node with a node-agent for this machine (all-in-one)
+        join    Join a swarm as a worker node with a join token and run its node-agent
 
       Run 'enxame COMMAND --help' for the options of a command.""";
 
@@ -30,6 +31,7 @@ public final class Enxame {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
       case "up" -> up(rest);
+      case "join" -> join(rest);
       default -> {
         System.err.println("enxame: unknown command '" + args[0] + "'\n\n" + USAGE);
         System.exit(2);
@@ -73,6 +75,43 @@ public final class Enxame {
     }
     System.out.println("Enxame is ready: gateway on tcp://" + m.gatewayAddress() + ":" + m.gatewayPort()
         + " (node " + id.nodeId() + (id.fresh() ? ", new swarm" : "") + ", data in " + options.dataDir() + ")");
+    System.out.flush();
+    stopped.await();
+  }
+
+  private static void join(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("--help")) {
+      System.out.println(JoinOptions.USAGE);
+      return;
+    }
+    JoinOptions options;
+    try {
+      options = JoinOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("enxame join: " + e.getMessage() + "\n\n" + JoinOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("enxame: unclean stop: " + e);
+      }
+      stopped.countDown();
+    }, "enxame-shutdown"));
+    NodeIdentity id;
+    try {
+      id = Suite.join(vertx, options).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      System.err.println("Error response from daemon: " + cause.getMessage());
+      System.exit(1);
+      return;
+    }
+    System.out.println("This node joined a swarm as a worker. (node " + id.nodeId() + ", data in " + options.dataDir() + ")");
     System.out.flush();
     stopped.await();
   }

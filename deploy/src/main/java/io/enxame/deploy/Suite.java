@@ -52,6 +52,11 @@ public final class Suite {
         node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost()).map(m));
   }
 
+  /** {@code enxame join}: joins with the token (or resumes a joined data dir) and runs the node's agent. */
+  public static Future<NodeIdentity> join(Vertx vertx, JoinOptions o) {
+    return NodeJoin.join(vertx, o).compose(id -> node(vertx, id, o.advertiseAddr(), o.manager(), o.dockerHost()).map(id));
+  }
+
   private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config) {
     return vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config));
   }

@@ -58,6 +58,7 @@ public final class DispatcherServer {
   public Future<Integer> listen(String host, int port) {
     GrpcServer grpc = GrpcServer.server(vertx);
     grpc.callHandler(DispatcherMethods.SESSION_SERVER, this::session);
+    new JoinCalls(vertx, view).register(grpc);
     heartbeatTimer = vertx.setPeriodic(1000, id -> expireSilentSessions());
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
         .requestHandler(grpc).listen().map(s -> {

@@ -16,6 +16,7 @@ import java.security.cert.X509Certificate;
 public final class Pem {
   private Pem() {}
 
+  /** A certificate, CSR or key ({@code JcaPKCS8Generator} for PKCS#8) as PEM text. */
   public static String encode(Object object) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
