@@ -5,9 +5,15 @@ import io.enxame.shared.dispatcher.DispatcherMethods;
 import io.enxame.shared.dispatcher.GetRootCACertificateRequest;
 import io.enxame.shared.dispatcher.IssueNodeCertificateRequest;
 import io.enxame.shared.dispatcher.IssueNodeCertificateResponse;
+import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.tls.JoinToken;
+import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcStatus;
@@ -23,47 +29,66 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * {@code enxame join} before the agent starts, as swarmkit's {@code LoadOrCreateSecurityConfig}: fetch the manager's
  * root CA and pin it by the token's digest, make a key and a CSR, have the CA sign it for the token's role, and keep
- * {@code certificates/swarm-root-ca.crt}, {@code swarm-node.crt} and {@code swarm-node.key} (0600) in the data dir
+ * {@link NodeTls#inDataDir its certificates} (key 0600) in the data dir
  * with the node's identity. A data dir that already holds them is used as it is.
  */
 final class NodeJoin {
-  static final String CERTS = "certificates";
-  static final String ROOT_CA = "swarm-root-ca.crt";
-  static final String NODE_CERT = "swarm-node.crt";
-  static final String NODE_KEY = "swarm-node.key";
-
   private NodeJoin() {}
 
   /** The node's identity, joining first when the data dir has none. Fails with swarmkit's wording on a refusal. */
   static Future<NodeIdentity> join(Vertx vertx, JoinOptions o) {
-    Path certs = o.dataDir().resolve(CERTS);
-    if (NodeIdentity.exists(o.dataDir()) && Files.exists(certs.resolve(NODE_CERT))) {
+    if (NodeIdentity.exists(o.dataDir()) && Files.exists(Path.of(NodeTls.inDataDir(o.dataDir()).certPath()))) {
       return vertx.executeBlocking(() -> NodeIdentity.loadOrCreate(o.dataDir()));
     }
     if (JoinToken.digestHex(o.token()).isEmpty()) return Future.failedFuture(new JoinRefused(JoinToken.INVALID));
     SocketAddress manager = address(o.manager());
-    GrpcClient client = GrpcClient.client(vertx);
-    return unary(client, manager, DispatcherMethods.ROOT_CA_CLIENT, GetRootCACertificateRequest.getDefaultInstance())
+    // As swarmkit: the root is fetched over TLS without verifying the server (nothing to verify it with yet) and
+    // pinned by the token's digest; the token and CSR then travel to a server verified against that root.
+    GrpcClient unverified = GrpcClient.client(vertx, new HttpClientOptions().setSsl(true).setUseAlpn(true).setTrustAll(true).setVerifyHost(false));
+    return unary(unverified, manager, DispatcherMethods.ROOT_CA_CLIENT, GetRootCACertificateRequest.getDefaultInstance())
+        .eventually(unverified::close)
         .compose(root -> {
           String ca = root.getCertificate();
           if (!JoinToken.pins(o.token(), ca)) {
             return Future.failedFuture(new JoinRefused("remote CA does not match fingerprint. Expected: "
                 + JoinToken.digestHex(o.token()).orElseThrow()));
           }
-          return vertx.executeBlocking(NodeKeys::generate).compose(keys -> unary(client, manager, DispatcherMethods.ISSUE_CERT_CLIENT,
+          GrpcClient pinned = GrpcClient.client(vertx, new HttpClientOptions().setSsl(true).setUseAlpn(true).setVerifyHost(false)
+              .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(ca))));
+          return vertx.executeBlocking(NodeKeys::generate).compose(keys -> unary(pinned, manager, DispatcherMethods.ISSUE_CERT_CLIENT,
                   IssueNodeCertificateRequest.newBuilder().setCsr(keys.csrPem()).setToken(o.token())
                       .setHostname(NodeIdentity.localHostname()).setAddr(o.advertiseAddr()).build())
-              .compose(issued -> vertx.executeBlocking(() -> save(o.dataDir(), ca, keys, issued))));
-        })
-        .eventually(client::close);
+              .compose(issued -> vertx.executeBlocking(() -> save(o.dataDir(), ca, keys, issued))))
+              .eventually(pinned::close);
+        });
   }
 
   private static NodeIdentity save(Path dataDir, String ca, NodeKeys keys, IssueNodeCertificateResponse issued) throws IOException {
-    Path certs = Files.createDirectories(dataDir.resolve(CERTS));
-    write(certs.resolve(ROOT_CA), ca, "rw-r--r--");
-    write(certs.resolve(NODE_KEY), keys.keyPem(), "rw-------");
-    write(certs.resolve(NODE_CERT), issued.getCertificate(), "rw-r--r--");
+    saveCertificates(dataDir, ca, keys, issued.getCertificate());
     return NodeIdentity.save(dataDir, new NodeIdentity(issued.getNodeId(), NodeIdentity.localHostname(), true));
+  }
+
+  /**
+   * The certificate of a node that runs the control plane ({@code enxame up}): issued on the bus by the secrets
+   * service of the same process, for this node's ID as a manager. Kept for later starts, like a joined node's.
+   */
+  static Future<NodeTls> managerCertificate(Vertx vertx, Path dataDir, String nodeId) {
+    NodeTls tls = NodeTls.inDataDir(dataDir);
+    if (Files.exists(Path.of(tls.certPath()))) return Future.succeededFuture(tls);
+    return vertx.executeBlocking(NodeKeys::generate).compose(keys -> vertx.eventBus().<JsonObject>request(
+            Addresses.SECRETS_ISSUE_NODE_CERT, new JsonObject().put("csr", keys.csrPem()).put("nodeId", nodeId).put("role", "manager"))
+        .compose(reply -> vertx.executeBlocking(() -> {
+          saveCertificates(dataDir, reply.body().getString("ca"), keys, reply.body().getString("cert"));
+          return tls;
+        })));
+  }
+
+  private static void saveCertificates(Path dataDir, String ca, NodeKeys keys, String cert) throws IOException {
+    NodeTls tls = NodeTls.inDataDir(dataDir);
+    Files.createDirectories(Path.of(tls.certPath()).getParent());
+    write(Path.of(tls.caPath()), ca, "rw-r--r--");
+    write(Path.of(tls.keyPath()), keys.keyPem(), "rw-------");
+    write(Path.of(tls.certPath()), cert, "rw-r--r--");
   }
 
   /** Written through a temporary file that has its final permissions from the start (the key is never world-readable). */

@@ -4,11 +4,14 @@ import io.enxame.agent.NodeAgentVerticle;
 import io.enxame.gateway.GatewayVerticle;
 import io.enxame.scheduler.SchedulerVerticle;
 import io.enxame.secrets.SecretsVerticle;
+import io.enxame.shared.tls.NodeTls;
 import io.enxame.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
 
 /**
  * Assembles services into a process. {@link #manager} deploys the control plane (store, scheduler
@@ -33,15 +36,18 @@ public final class Suite {
     GatewayVerticle gateway = new GatewayVerticle();
     return deploy(vertx, new StoreVerticle(), store)
         .compose(v -> deploy(vertx, new SecretsVerticle(), new JsonObject().put("dataDir", o.dataDir().toString())))
-        .compose(v -> deploy(vertx, scheduler, new JsonObject()
-            .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort())))
+        .compose(v -> NodeJoin.managerCertificate(vertx, o.dataDir(), id.nodeId()))
+        .compose(tls -> deploy(vertx, scheduler, new JsonObject()
+            .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort()).put("tls", tls.toConfig())))
         .compose(v -> deploy(vertx, gateway, new JsonObject()
             .put("host", o.advertiseAddr()).put("port", o.gatewayPort()).put("nodeId", id.nodeId())))
         .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort()));
   }
 
-  public static Future<String> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost) {
-    JsonObject agent = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr);
+  /** The node-side services, on the dispatcher with mutual TLS with the certificates in {@code dataDir}. */
+  public static Future<String> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost, Path dataDir) {
+    JsonObject agent = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
+        .put("tls", NodeTls.inDataDir(dataDir).toConfig());
     if (dockerHost != null) agent.put("dockerHost", dockerHost);
     return deploy(vertx, new NodeAgentVerticle(), agent);
   }
@@ -49,12 +55,12 @@ public final class Suite {
   /** {@code enxame up}: a whole manager node and its node-side services in one Vert.x instance. */
   public static Future<Manager> up(Vertx vertx, UpOptions o, NodeIdentity id) {
     return manager(vertx, o, id).compose(m ->
-        node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost()).map(m));
+        node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost(), o.dataDir()).map(m));
   }
 
   /** {@code enxame join}: joins with the token (or resumes a joined data dir) and runs the node's agent. */
   public static Future<NodeIdentity> join(Vertx vertx, JoinOptions o) {
-    return NodeJoin.join(vertx, o).compose(id -> node(vertx, id, o.advertiseAddr(), o.manager(), o.dockerHost()).map(id));
+    return NodeJoin.join(vertx, o).compose(id -> node(vertx, id, o.advertiseAddr(), o.manager(), o.dockerHost(), o.dataDir()).map(id));
   }
 
   private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config) {

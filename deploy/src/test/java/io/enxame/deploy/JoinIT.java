@@ -3,7 +3,26 @@ package io.enxame.deploy;
 import io.enxame.shared.testing.Eventually;
 import io.enxame.shared.testing.Ports;
 import io.enxame.shared.tls.JoinToken;
+import io.enxame.shared.tls.NodeTls;
+import io.enxame.secrets.pki.NodeKeys;
+import io.enxame.secrets.pki.Pem;
+import io.enxame.secrets.pki.RootCa;
+import io.enxame.shared.bus.Addresses;
+import io.enxame.shared.dispatcher.AgentMessage;
+import io.enxame.shared.dispatcher.DispatcherMethods;
+import io.enxame.shared.dispatcher.Hello;
+import io.enxame.shared.model.Kind;
+import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.store.StoreOp;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,6 +40,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -116,7 +136,7 @@ class JoinIT {
       // Rotation through the CLI retires the old token.
       assertThat(cli.run("swarm", "join-token", "--rotate", "worker").ok().out()).contains("Successfully rotated worker join token.");
       assertThatThrownBy(() -> join(vertx, worker)).hasMessage(JoinToken.INVALID_FOR_CLUSTER);
-      assertThat(Files.exists(workerDir.resolve(NodeJoin.CERTS).resolve(NodeJoin.NODE_CERT))).isFalse();
+      assertThat(Files.exists(Path.of(NodeTls.inDataDir(workerDir).certPath()))).isFalse();
       assertThat(DockerCli.lines(cli.run("node", "ls", "-q").ok().out())).hasSize(1);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -128,10 +148,10 @@ class JoinIT {
   void aWorkerJoinsWithItsCertificateAndRunsTasks() throws Exception {
     workerVertx = Vertx.vertx();
     worker = join(workerVertx, token("worker"));
-    Path certs = workerDir.resolve(NodeJoin.CERTS);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(certs.resolve(NodeJoin.NODE_KEY)))).isEqualTo("rw-------");
-    X509Certificate root = pem(certs.resolve(NodeJoin.ROOT_CA));
-    X509Certificate cert = pem(certs.resolve(NodeJoin.NODE_CERT));
+    NodeTls tls = NodeTls.inDataDir(workerDir);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(tls.keyPath())))).isEqualTo("rw-------");
+    X509Certificate root = pem(Path.of(tls.caPath()));
+    X509Certificate cert = pem(Path.of(tls.certPath()));
     cert.verify(root.getPublicKey());
     assertThat(cert.getSubjectX500Principal().getName()).startsWith("CN=" + worker.nodeId() + ",OU=swarm-worker,O=");
 
@@ -144,6 +164,82 @@ class JoinIT {
         () -> DockerCli.lines(DockerCli.engine().run("ps", "--filter", "label=com.docker.swarm.node.id=" + worker.nodeId(),
             "--filter", "label=com.docker.swarm.service.name=" + SERVICE, "-q").out()),
         ids -> ids.size() == 1);
+  }
+
+  @Test
+  @Order(4)
+  void theDispatcherRefusesSessionsWithoutAValidNodeCertificate() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      NodeTls joined = NodeTls.inDataDir(workerDir);
+      // Trusting the swarm's root but presenting no certificate: the TLS handshake passes (the join path needs it), the session does not.
+      HttpClientOptions noCert = new HttpClientOptions().setSsl(true).setUseAlpn(true).setVerifyHost(false)
+          .setTrustOptions(new PemTrustOptions().addCertPath(joined.caPath()));
+      assertThat(session(vertx, noCert)).isEqualTo("UNAUTHENTICATED");
+      // Plaintext: no session.
+      assertThat(session(vertx, new HttpClientOptions().setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+          .setHttp2ClearTextUpgrade(false))).startsWith("failed");
+      // A certificate from another swarm's CA: refused in the handshake.
+      RootCa other = RootCa.generate(Instant.now());
+      NodeKeys keys = NodeKeys.generate();
+      String foreign = Pem.encode(other.issue(keys.csrPem(), worker.nodeId(), NodeTls.WORKER_OU, "x", Duration.ofDays(1), Instant.now()));
+      assertThat(session(vertx, withCert(joined.caPath(), foreign, keys.keyPem()))).startsWith("failed");
+      // An expired certificate from this swarm's CA (the cluster's expiry set to 1ns straight in the store): refused.
+      StoreClient store = new StoreClient(managerVertx.eventBus());
+      JsonObject cluster = await(store.list(Kind.CLUSTER)).get(0);
+      JsonObject spec = cluster.getJsonObject("Spec").copy();
+      spec.getJsonObject("CAConfig").put("NodeCertExpiry", 1L);
+      await(store.tx(StoreOp.merge(Kind.CLUSTER, cluster.getString("ID"), new JsonObject().put("Spec", spec))));
+      JsonObject expired;
+      try {
+        expired = await(managerVertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT, new JsonObject()
+            .put("csr", keys.csrPem()).put("nodeId", worker.nodeId()).put("role", "worker"))).body();
+      } finally {
+        await(store.tx(StoreOp.merge(Kind.CLUSTER, cluster.getString("ID"), new JsonObject().put("Spec", cluster.getJsonObject("Spec")))));
+      }
+      assertThat(session(vertx, withCert(joined.caPath(), expired.getString("cert"), keys.keyPem()))).startsWith("failed");
+      // The same key with a valid certificate from this CA gets a session: the refusals above are the certificates'.
+      JsonObject valid = await(managerVertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT, new JsonObject()
+          .put("csr", keys.csrPem()).put("nodeId", worker.nodeId()).put("role", "worker"))).body();
+      assertThat(session(vertx, withCert(joined.caPath(), valid.getString("cert"), keys.keyPem()))).isEqualTo("accepted");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private HttpClientOptions withCert(String caPath, String certPem, String keyPem) {
+    return new HttpClientOptions().setSsl(true).setUseAlpn(true).setVerifyHost(false)
+        .setTrustOptions(new PemTrustOptions().addCertPath(caPath))
+        .setKeyCertOptions(new PemKeyCertOptions().addCertValue(Buffer.buffer(certPem)).addKeyValue(Buffer.buffer(keyPem)));
+  }
+
+  /** Opens a dispatcher session and says hello: "accepted", the refusal's gRPC status, or "failed: ..." when no call got through. */
+  private String session(Vertx vertx, HttpClientOptions options) throws Exception {
+    GrpcClient client = GrpcClient.client(vertx, options);
+    try {
+      Promise<String> outcome = Promise.promise();
+      client.request(SocketAddress.inetSocketAddress(options().dispatcherPort(), "127.0.0.1"), DispatcherMethods.SESSION_CLIENT)
+          .onFailure(e -> outcome.tryComplete("failed: " + e))
+          .onSuccess(call -> {
+            call.write(AgentMessage.newBuilder().setHello(Hello.newBuilder().setNodeId(worker.nodeId()).setAddr("127.0.0.2")).build());
+            call.response().onFailure(e -> outcome.tryComplete("failed: " + e)).onSuccess(response -> {
+              response.handler(msg -> {
+                if (msg.hasAccepted()) outcome.tryComplete("accepted");
+              });
+              response.exceptionHandler(e -> outcome.tryComplete("failed: " + e));
+              response.endHandler(v -> outcome.tryComplete(response.status().name()));
+            });
+          });
+      return outcome.future().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } finally {
+      client.close();
+    }
+  }
+
+  private UpOptions options() { return options; }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   private static X509Certificate pem(Path file) throws Exception {

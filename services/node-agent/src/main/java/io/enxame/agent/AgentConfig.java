@@ -1,13 +1,18 @@
 package io.enxame.agent;
 
+import io.enxame.shared.tls.NodeTls;
+import java.util.Optional;
+
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 
 /**
  * The agent's configuration, read once from the verticle config:
- * {"nodeId", "dispatcher": "host:port", "advertiseAddr", "dockerHost", "dockerApiVersion"}.
+ * {"nodeId", "dispatcher": "host:port", "advertiseAddr", "dockerHost", "dockerApiVersion", "tls"} ({@code tls}: the
+ * node's certificates, see {@link NodeTls}; without it the session is plaintext, for tests on loopback).
  */
-public record AgentConfig(String nodeId, SocketAddress dispatcher, String advertiseAddr, String dockerHost, String dockerApiVersion) {
+public record AgentConfig(String nodeId, SocketAddress dispatcher, String advertiseAddr, String dockerHost, String dockerApiVersion,
+    Optional<NodeTls> tls) {
   public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
   public static final int DEFAULT_DISPATCHER_PORT = 2377;
 
@@ -16,7 +21,8 @@ public record AgentConfig(String nodeId, SocketAddress dispatcher, String advert
     if (nodeId == null || nodeId.isBlank()) throw new IllegalArgumentException("node-agent config: nodeId is required");
     return new AgentConfig(nodeId, address(json.getString("dispatcher", "127.0.0.1:" + DEFAULT_DISPATCHER_PORT)),
         json.getString("advertiseAddr", "127.0.0.1"), json.getString("dockerHost", DEFAULT_DOCKER_HOST),
-        json.getString("dockerApiVersion", io.enxame.agent.exec.DockerRuntime.DEFAULT_API_VERSION));
+        json.getString("dockerApiVersion", io.enxame.agent.exec.DockerRuntime.DEFAULT_API_VERSION),
+        NodeTls.fromConfig(json.getJsonObject("tls")));
   }
 
   static SocketAddress address(String hostPort) {

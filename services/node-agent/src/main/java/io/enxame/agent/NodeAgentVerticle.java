@@ -54,7 +54,7 @@ public final class NodeAgentVerticle extends VerticleBase {
   private void openSession(AgentConfig config, JsonObject description) {
     Hello hello = Hello.newBuilder().setNodeId(config.nodeId()).setAddr(config.advertiseAddr())
         .setDescriptionJson(description.encode()).build();
-    session = new DispatcherSession(vertx, config.dispatcher(), hello,
+    session = new DispatcherSession(vertx, config.dispatcher(), config.tls(), hello,
         assignments -> executor.apply(assignments), executor::latestStatuses);
     session.open();
     LOG.info("node-agent {} started, dispatcher {}", config.nodeId(), config.dispatcher());

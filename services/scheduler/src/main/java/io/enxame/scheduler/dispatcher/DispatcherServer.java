@@ -16,6 +16,7 @@ import io.enxame.shared.model.Times;
 import io.enxame.shared.store.ChangeEvent;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
+import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -48,6 +49,7 @@ public final class DispatcherServer {
   private HttpServer server;
   private long heartbeatTimer = -1;
   private boolean stopping;
+  private boolean tls;
 
   public DispatcherServer(Vertx vertx, ClusterView view, StoreClient store) {
     this.vertx = vertx;
@@ -55,12 +57,15 @@ public final class DispatcherServer {
     this.store = store;
   }
 
-  public Future<Integer> listen(String host, int port) {
+  /** With {@code tls}, mutual TLS on the swarm's root: sessions need a node certificate, which names the node. */
+  public Future<Integer> listen(String host, int port, Optional<NodeTls> tls) {
+    this.tls = tls.isPresent();
     GrpcServer grpc = GrpcServer.server(vertx);
     grpc.callHandler(DispatcherMethods.SESSION_SERVER, this::session);
     new JoinCalls(vertx, view).register(grpc);
     heartbeatTimer = vertx.setPeriodic(1000, id -> expireSilentSessions());
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+    return vertx.createHttpServer(tls.map(t -> t.server(options)).orElse(options))
         .requestHandler(grpc).listen().map(s -> {
           server = s;
           return s.actualPort();
@@ -81,10 +86,16 @@ public final class DispatcherServer {
 
   private void session(GrpcServerRequest<AgentMessage, DispatcherMessage> call) {
     NodeSession session = new NodeSession(call, Ids.newId());
+    Optional<NodeTls.Peer> peer = NodeTls.peer(call.connection());
+    if (tls && peer.isEmpty()) {
+      session.refuse(GrpcStatus.UNAUTHENTICATED, "a node certificate from this swarm's CA is required");
+      return;
+    }
     call.handler(msg -> {
       session.touch();
       switch (msg.getKindCase()) {
-        case HELLO -> hello(session, msg.getHello());
+        // The certificate names the node, whatever its hello says.
+        case HELLO -> hello(session, peer.map(p -> msg.getHello().toBuilder().setNodeId(p.nodeId()).build()).orElse(msg.getHello()));
         case STATUSES -> statuses(session, msg.getStatuses());
         default -> { } // heartbeat: touch() was the point
       }

@@ -8,6 +8,7 @@ import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
 import io.enxame.shared.tls.JoinToken;
+import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -23,8 +24,6 @@ import java.util.Optional;
  * node object with that role and signs the CSR's key for {@code CAConfig.NodeCertExpiry}.
  */
 public final class NodeCertificates {
-  public static final String WORKER_OU = "swarm-worker";
-  public static final String MANAGER_OU = "swarm-manager";
   static final long DEFAULT_EXPIRY_NANOS = 7_776_000_000_000_000L; // 90 days
 
   private final Vertx vertx;
@@ -81,7 +80,7 @@ public final class NodeCertificates {
     return Optional.of(role);
   }
 
-  public static String ou(String role) { return "manager".equals(role) ? MANAGER_OU : WORKER_OU; }
+  public static String ou(String role) { return "manager".equals(role) ? NodeTls.MANAGER_OU : NodeTls.WORKER_OU; }
 
   private Future<Void> createNode(String nodeId, String role, JsonObject request) {
     JsonObject node = new JsonObject().put("ID", nodeId)

@@ -15,7 +15,15 @@ public record NodeKeys(String keyPem, String csrPem) {
   /** Blocking (key generation). */
   public static NodeKeys generate() {
     try {
-      KeyPair pair = RootCa.newP256KeyPair();
+      return of(RootCa.newP256KeyPair());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot make a node key", e);
+    }
+  }
+
+  /** The PEM forms and a CSR for a key pair. */
+  public static NodeKeys of(KeyPair pair) {
+    try {
       String csr = Pem.encode(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=swarm-node"), pair.getPublic())
           .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
       return new NodeKeys(Pem.encode(new JcaPKCS8Generator(pair.getPrivate(), null)), csr);

@@ -1,5 +1,6 @@
 package io.enxame.secrets.pki;
 
+import io.enxame.shared.tls.NodeTls;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class RootCaTest {
   void issuesNodeCertificatesWithSwarmsSubjectAndOnlyTheCsrsKey() throws Exception {
     RootCa ca = RootCa.generate(NOW);
     KeyPair node = RootCa.newP256KeyPair();
-    X509Certificate cert = ca.issue(Csrs.csr(node), "nodeid1", NodeCertificates.WORKER_OU, "clusterid1", Duration.ofDays(90), NOW);
+    X509Certificate cert = ca.issue(Csrs.csr(node), "nodeid1", NodeTls.WORKER_OU, "clusterid1", Duration.ofDays(90), NOW);
     cert.verify(ca.certificate().getPublicKey());
     assertThat(cert.getPublicKey()).isEqualTo(node.getPublic());
     X500Name subject = new X500Name(cert.getSubjectX500Principal().getName());
@@ -55,7 +56,7 @@ class RootCaTest {
     String tampered = csr.substring(0, at) + (csr.charAt(at) == 'A' ? 'B' : 'A') + csr.substring(at + 1);
     String broken = csr.replace("\n", "\n!");
     for (String bad : List.of("", "not pem", ca.certPem(), tampered, broken)) {
-      assertThatThrownBy(() -> ca.issue(bad, "n", NodeCertificates.WORKER_OU, "c", Duration.ofDays(1), NOW))
+      assertThatThrownBy(() -> ca.issue(bad, "n", NodeTls.WORKER_OU, "c", Duration.ofDays(1), NOW))
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
