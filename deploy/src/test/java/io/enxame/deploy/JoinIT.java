@@ -207,6 +207,26 @@ class JoinIT {
     }
   }
 
+  @Test
+  @Order(5)
+  void aNodeRemovedWithForceLosesItsSessionAndItsTasks() throws Exception {
+    cli.run("node", "rm", "--force", worker.nodeId()).ok();
+    assertThat(DockerCli.lines(cli.run("node", "ls", "-q").ok().out())).containsExactly(manager.nodeId());
+    // Its certificate still verifies against the root, but opens no session: the node is not part of the swarm.
+    NodeTls joined = NodeTls.inDataDir(workerDir);
+    HttpClientOptions own = withCert(joined.caPath(), Files.readString(Path.of(joined.certPath())), Files.readString(Path.of(joined.keyPath())));
+    Vertx vertx = Vertx.vertx();
+    try {
+      assertThat(session(vertx, own)).isEqualTo("PERMISSION_DENIED");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    // Its task is replaced on a node that is still in the swarm (the constraint allows none: it waits, pending).
+    Eventually.until("the task leaves the removed node", Duration.ofSeconds(30),
+        () -> cli.run("service", "ps", SERVICE, "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}").out(),
+        out -> !out.contains(worker.nodeId()) && out.contains("Pending"));
+  }
+
   private HttpClientOptions withCert(String caPath, String certPem, String keyPem) {
     return new HttpClientOptions().setSsl(true).setUseAlpn(true).setVerifyHost(false)
         .setTrustOptions(new PemTrustOptions().addCertPath(caPath))

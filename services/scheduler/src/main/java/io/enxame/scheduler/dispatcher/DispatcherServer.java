@@ -172,6 +172,10 @@ public final class DispatcherServer {
   public void onChange(ChangeEvent event, List<JsonObject> removedTasks) {
     for (Object o : event.changes()) {
       JsonObject change = (JsonObject) o;
+      if (Kind.NODES.wire().equals(change.getString("kind")) && "delete".equals(change.getString("action"))) {
+        removed(change.getString("id"));
+        continue;
+      }
       if (!Kind.TASKS.wire().equals(change.getString("kind")) || change.getJsonObject("object") == null) continue;
       JsonObject task = change.getJsonObject("object");
       NodeSession s = sessions.get(task.getString("NodeID", ""));
@@ -187,6 +191,14 @@ public final class DispatcherServer {
   /** After the view was re-read: every node gets its whole assignment set again. */
   public void resendAll() {
     sessions.values().forEach(s -> s.sendFull(view.tasksOfNode(s.nodeId())));
+  }
+
+  /** {@code docker node rm}: the node's session ends now, and its certificate opens no new one (the node is unknown). */
+  private void removed(String nodeId) {
+    NodeSession session = sessions.remove(nodeId);
+    if (session == null) return;
+    session.refuse(GrpcStatus.PERMISSION_DENIED, "node " + nodeId + " was removed from the swarm");
+    LOG.info("node " + nodeId + " was removed: session closed");
   }
 
   private void expireSilentSessions() {
