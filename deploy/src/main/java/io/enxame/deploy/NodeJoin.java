@@ -64,35 +64,12 @@ final class NodeJoin {
   }
 
   private static NodeIdentity save(Path dataDir, String ca, NodeKeys keys, IssueNodeCertificateResponse issued) throws IOException {
-    saveCertificates(dataDir, ca, keys, issued.getCertificate());
+    ControlPlaneCertificates.save(NodeTls.inDataDir(dataDir), ca, keys, issued.getCertificate());
     return NodeIdentity.save(dataDir, new NodeIdentity(issued.getNodeId(), NodeIdentity.localHostname(), true));
   }
 
-  /**
-   * The certificate of a node that runs the control plane ({@code enxame up}): issued on the bus by the secrets
-   * service of the same process, for this node's ID as a manager. Kept for later starts, like a joined node's.
-   */
-  static Future<NodeTls> managerCertificate(Vertx vertx, Path dataDir, String nodeId) {
-    NodeTls tls = NodeTls.inDataDir(dataDir);
-    if (Files.exists(Path.of(tls.certPath()))) return Future.succeededFuture(tls);
-    return vertx.executeBlocking(NodeKeys::generate).compose(keys -> vertx.eventBus().<JsonObject>request(
-            Addresses.SECRETS_ISSUE_NODE_CERT, new JsonObject().put("csr", keys.csrPem()).put("nodeId", nodeId).put("role", "manager"))
-        .compose(reply -> vertx.executeBlocking(() -> {
-          saveCertificates(dataDir, reply.body().getString("ca"), keys, reply.body().getString("cert"));
-          return tls;
-        })));
-  }
-
-  private static void saveCertificates(Path dataDir, String ca, NodeKeys keys, String cert) throws IOException {
-    NodeTls tls = NodeTls.inDataDir(dataDir);
-    Files.createDirectories(Path.of(tls.certPath()).getParent());
-    write(Path.of(tls.caPath()), ca, "rw-r--r--");
-    write(Path.of(tls.keyPath()), keys.keyPem(), "rw-------");
-    write(Path.of(tls.certPath()), cert, "rw-r--r--");
-  }
-
   /** Written through a temporary file that has its final permissions from the start (the key is never world-readable). */
-  private static void write(Path file, String text, String permissions) throws IOException {
+  static void write(Path file, String text, String permissions) throws IOException {
     Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
     Files.writeString(tmp, text, StandardCharsets.UTF_8);

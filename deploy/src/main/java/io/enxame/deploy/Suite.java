@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Assembles services into a process. {@link #manager} deploys the control plane (store, scheduler
@@ -23,7 +24,7 @@ public final class Suite {
   private Suite() {}
 
   /** Where the control plane ended up listening (ports may have been chosen by the OS). */
-  public record Manager(String gatewayAddress, int gatewayPort, String dispatcherAddress, int dispatcherPort) {}
+  public record Manager(String gatewayAddress, int gatewayPort, String dispatcherAddress, int dispatcherPort, int gatewayTlsPort) {}
 
   public static Future<Manager> manager(Vertx vertx, UpOptions o, NodeIdentity id) {
     JsonObject store = new JsonObject()
@@ -36,12 +37,15 @@ public final class Suite {
     GatewayVerticle gateway = new GatewayVerticle();
     return deploy(vertx, new StoreVerticle(), store)
         .compose(v -> deploy(vertx, new SecretsVerticle(), new JsonObject().put("dataDir", o.dataDir().toString())))
-        .compose(v -> NodeJoin.managerCertificate(vertx, o.dataDir(), id.nodeId()))
+        .compose(v -> ControlPlaneCertificates.clientBundle(vertx, o.dataDir()))
+        .compose(v -> ControlPlaneCertificates.node(vertx, o.dataDir(), id.nodeId()))
         .compose(tls -> deploy(vertx, scheduler, new JsonObject()
             .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort()).put("tls", tls.toConfig())))
-        .compose(v -> deploy(vertx, gateway, new JsonObject()
-            .put("host", o.advertiseAddr()).put("port", o.gatewayPort()).put("nodeId", id.nodeId())))
-        .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort()));
+        .compose(v -> ControlPlaneCertificates.gateway(vertx, o.dataDir(), id.nodeId(), List.of(o.advertiseAddr(), "127.0.0.1")))
+        .compose(tls -> deploy(vertx, gateway, new JsonObject()
+            .put("host", o.advertiseAddr()).put("port", o.gatewayPort()).put("nodeId", id.nodeId())
+            .put("tls", tls.toConfig()).put("tlsPort", o.tlsPort())))
+        .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort(), gateway.actualTlsPort()));
   }
 
   /** The node-side services, on the dispatcher with mutual TLS with the certificates in {@code dataDir}. */

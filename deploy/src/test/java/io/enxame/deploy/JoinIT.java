@@ -67,6 +67,7 @@ class JoinIT {
   private Vertx workerVertx;
   private DockerCli cli;
   private String dispatcher;
+  private int tlsPort;
 
   @BeforeAll
   void start() throws Exception {
@@ -75,7 +76,7 @@ class JoinIT {
     options = new UpOptions(managerDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null);
     manager = NodeIdentity.loadOrCreate(managerDir);
     managerVertx = Vertx.vertx();
-    Suite.up(managerVertx, options, manager).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    tlsPort = Suite.up(managerVertx, options, manager).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).gatewayTlsPort();
     cli = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + options.gatewayPort());
     dispatcher = "127.0.0.1:" + options.dispatcherPort();
   }
@@ -225,6 +226,28 @@ class JoinIT {
     Eventually.until("the task leaves the removed node", Duration.ofSeconds(30),
         () -> cli.run("service", "ps", SERVICE, "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}").out(),
         out -> !out.contains(worker.nodeId()) && out.contains("Pending"));
+  }
+
+  @Test
+  @Order(6)
+  void theGatewaysTlsPortServesTheClientBundleAndRefusesOthers(@TempDir Path bundle) throws Exception {
+    ClientBundle.copy(managerDir, bundle);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle.resolve("key.pem")))).isEqualTo("rw-------");
+    DockerCli plain = new DockerCli(DockerCli.CLI_28, null);
+    String host = "tcp://127.0.0.1:" + tlsPort;
+    assertThat(plain.run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(), "--tlscert", bundle.resolve("cert.pem").toString(),
+        "--tlskey", bundle.resolve("key.pem").toString(), "-H", host, "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.NodeID}}")
+        .ok().out().trim()).isEqualTo("active " + manager.nodeId());
+    // A worker's certificate from the same CA: the handshake passes, the manager's API does not.
+    NodeTls workerTls = NodeTls.inDataDir(workerDir);
+    DockerCli.Result asWorker = plain.run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(), "--tlscert", workerTls.certPath(),
+        "--tlskey", workerTls.keyPath(), "-H", host, "node", "ls");
+    assertThat(asWorker.exit()).isNotZero();
+    assertThat(asWorker.err()).contains("Worker certificates cannot use the manager's API");
+    // No client certificate: refused in the handshake.
+    DockerCli.Result anonymous = plain.run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(), "-H", host, "info");
+    assertThat(anonymous.exit()).isNotZero();
+    assertThat(anonymous.out()).doesNotContain("Swarm: active");
   }
 
   private HttpClientOptions withCert(String caPath, String certPem, String keyPem) {

@@ -12,10 +12,12 @@ import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -56,8 +58,9 @@ public final class NodeCertificates {
       if (role.isEmpty()) return Future.failedFuture(Failures.badRequest(token == null ? "a join token is required" : JoinToken.INVALID_FOR_CLUSTER));
       String nodeId = token == null ? request.getString("nodeId") : Ids.newId();
       long expiryNanos = Optional.ofNullable(Json.number(cluster, "Spec.CAConfig.NodeCertExpiry")).orElse(DEFAULT_EXPIRY_NANOS);
+      List<String> ips = token == null ? request.getJsonArray("ips", new JsonArray()).stream().map(String::valueOf).toList() : List.of();
       return vertx.executeBlocking(() -> Pem.encode(loaded.ca().issue(csr, nodeId, ou(role.get()), loaded.clusterId(),
-              Duration.ofNanos(expiryNanos), Instant.now())))
+              Duration.ofNanos(expiryNanos), Instant.now(), ips)))
           .recover(e -> Future.failedFuture(e instanceof IllegalArgumentException ? Failures.badRequest(e.getMessage()) : e))
           .compose(cert -> (token == null ? Future.succeededFuture() : createNode(nodeId, role.get(), request))
               .map(v -> new JsonObject().put("nodeId", nodeId).put("role", role.get()).put("cert", cert).put("ca", loaded.ca().certPem())));
@@ -72,7 +75,10 @@ public final class NodeCertificates {
     return Optional.empty();
   }
 
-  /** The control plane's own node (no token): the bus is the trusted side, and it names the node and the role. */
+  /**
+   * The control plane's own certificates (no token): the bus is the trusted side, and it names the node, the role
+   * and, for a TLS server reached by IP (the gateway), {@code "ips"}.
+   */
   private static Optional<String> trustedRole(JsonObject request) {
     String role = request.getString("role");
     String nodeId = request.getString("nodeId");

@@ -36,7 +36,9 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 
 /**
  * The swarm's root CA, as swarmkit makes it: an ECDSA P-256 key and a self-signed certificate with CN
@@ -103,6 +105,12 @@ public final class RootCa {
    * malformed, whose signature does not verify, or whose key is not an EC key.
    */
   public X509Certificate issue(String csrPem, String nodeId, String role, String organization, Duration validity, Instant now) {
+    return issue(csrPem, nodeId, role, organization, validity, now, List.of());
+  }
+
+  /** As {@link #issue}, with IP addresses among the names (a TLS server reached by IP, like the gateway's 2376). */
+  public X509Certificate issue(String csrPem, String nodeId, String role, String organization, Duration validity, Instant now,
+      List<String> ipAddresses) {
     PKCS10CertificationRequest csr = Pem.csr(csrPem);
     PublicKey publicKey;
     try {
@@ -126,7 +134,7 @@ public final class RootCa {
           .addExtension(Extension.extendedKeyUsage, false,
               new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
           .addExtension(Extension.subjectAlternativeName, false,
-              new GeneralNames(new GeneralName[] {new GeneralName(GeneralName.dNSName, role), new GeneralName(GeneralName.dNSName, nodeId)}))
+              new GeneralNames(names(role, nodeId, ipAddresses)))
           .addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(cert));
       return sign(builder, key);
     } catch (Exception e) {
@@ -143,6 +151,12 @@ public final class RootCa {
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws Exception {
     return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+  }
+
+  private static GeneralName[] names(String role, String nodeId, List<String> ipAddresses) {
+    List<GeneralName> names = new ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, role), new GeneralName(GeneralName.dNSName, nodeId)));
+    for (String ip : ipAddresses) names.add(new GeneralName(GeneralName.iPAddress, ip));
+    return names.toArray(GeneralName[]::new);
   }
 
   private static BigInteger serial() { return new BigInteger(127, RANDOM); }
