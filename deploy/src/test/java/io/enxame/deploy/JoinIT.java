@@ -199,10 +199,20 @@ class JoinIT {
         await(store.tx(StoreOp.merge(Kind.CLUSTER, cluster.getString("ID"), new JsonObject().put("Spec", cluster.getJsonObject("Spec")))));
       }
       assertThat(session(vertx, withCert(joined.caPath(), expired.getString("cert"), keys.keyPem()))).startsWith("failed");
-      // The same key with a valid certificate from this CA gets a session: the refusals above are the certificates'.
+      // The same key with a valid certificate from this CA (a node joining with the worker token) gets a session, even
+      // when its hello claims to be the manager: the session is the certificate's node's.
       JsonObject valid = await(managerVertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT, new JsonObject()
-          .put("csr", keys.csrPem()).put("nodeId", worker.nodeId()).put("role", "worker"))).body();
-      assertThat(session(vertx, withCert(joined.caPath(), valid.getString("cert"), keys.keyPem()))).isEqualTo("accepted");
+          .put("csr", keys.csrPem()).put("token", token("worker")).put("advertiseAddr", "127.0.0.3"))).body();
+      String joinedNow = valid.getString("nodeId");
+      try {
+        assertThat(session(vertx, withCert(joined.caPath(), valid.getString("cert"), keys.keyPem()), manager.nodeId(), "127.0.0.9"))
+            .isEqualTo("accepted");
+        Eventually.until("the node's address is the one it said", Duration.ofSeconds(10),
+            () -> cli.run("node", "inspect", "--format", "{{.Status.Addr}}", joinedNow).out().trim(), "127.0.0.9"::equals);
+        assertThat(cli.run("node", "inspect", "--format", "{{.Status.Addr}}", manager.nodeId()).ok().out().trim()).isEqualTo("127.0.0.1");
+      } finally {
+        cli.run("node", "rm", "--force", joinedNow);
+      }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
@@ -258,13 +268,17 @@ class JoinIT {
 
   /** Opens a dispatcher session and says hello: "accepted", the refusal's gRPC status, or "failed: ..." when no call got through. */
   private String session(Vertx vertx, HttpClientOptions options) throws Exception {
+    return session(vertx, options, worker.nodeId(), "127.0.0.2");
+  }
+
+  private String session(Vertx vertx, HttpClientOptions options, String helloNodeId, String helloAddr) throws Exception {
     GrpcClient client = GrpcClient.client(vertx, options);
     try {
       Promise<String> outcome = Promise.promise();
       client.request(SocketAddress.inetSocketAddress(options().dispatcherPort(), "127.0.0.1"), DispatcherMethods.SESSION_CLIENT)
           .onFailure(e -> outcome.tryComplete("failed: " + e))
           .onSuccess(call -> {
-            call.write(AgentMessage.newBuilder().setHello(Hello.newBuilder().setNodeId(worker.nodeId()).setAddr("127.0.0.2")).build());
+            call.write(AgentMessage.newBuilder().setHello(Hello.newBuilder().setNodeId(helloNodeId).setAddr(helloAddr)).build());
             call.response().onFailure(e -> outcome.tryComplete("failed: " + e)).onSuccess(response -> {
               response.handler(msg -> {
                 if (msg.hasAccepted()) outcome.tryComplete("accepted");
