@@ -15,7 +15,7 @@ public final class Enxame {
 
       Commands:
         up      Run a whole manager node with a node-agent for this machine (all-in-one)
-        join    Join a swarm as a worker node with a join token and run its node-agent
+        join    Join a swarm with a join token and run this node's node-agent
         client-bundle  Write ca.pem, cert.pem and key.pem for docker --tlsverify to a directory
 
       Run 'enxame COMMAND --help' for the options of a command.""";
@@ -156,7 +156,8 @@ public final class Enxame {
       System.exit(1);
       return;
     }
-    System.out.println("This node joined a swarm as a worker. (node " + id.nodeId() + ", data in " + options.dataDir() + ")");
+    System.out.println("This node joined a swarm as a " + NodeJoin.role(options.dataDir()) + ". (node " + id.nodeId()
+        + ", data in " + options.dataDir() + ")");
     System.out.flush();
     stopped.await();
   }

@@ -25,6 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 
 /**
  * {@code enxame join} before the agent starts, as swarmkit's {@code LoadOrCreateSecurityConfig}: fetch the manager's
@@ -66,6 +69,16 @@ final class NodeJoin {
   private static NodeIdentity save(Path dataDir, String ca, NodeKeys keys, IssueNodeCertificateResponse issued) throws IOException {
     ControlPlaneCertificates.save(NodeTls.inDataDir(dataDir), ca, keys, issued.getCertificate());
     return NodeIdentity.save(dataDir, new NodeIdentity(issued.getNodeId(), NodeIdentity.localHostname(), true));
+  }
+
+  /** The role the node's certificate gives it: "worker" or "manager". Blocking. */
+  static String role(Path dataDir) throws IOException {
+    try (var in = Files.newInputStream(Path.of(NodeTls.inDataDir(dataDir).certPath()))) {
+      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return NodeTls.peerOf(cert).manager() ? "manager" : "worker";
+    } catch (CertificateException e) {
+      throw new IOException("unreadable node certificate: " + e.getMessage(), e);
+    }
   }
 
   /** Written through a temporary file that has its final permissions from the start (the key is never world-readable). */

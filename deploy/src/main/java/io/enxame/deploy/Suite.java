@@ -36,7 +36,7 @@ public final class Suite {
     SchedulerVerticle scheduler = new SchedulerVerticle();
     GatewayVerticle gateway = new GatewayVerticle();
     return deploy(vertx, new StoreVerticle(), store)
-        .compose(v -> deploy(vertx, new SecretsVerticle(), new JsonObject().put("dataDir", o.dataDir().toString())))
+        .compose(v -> deploy(vertx, new SecretsVerticle(), new JsonObject().put("dataDir", o.dataDir().resolve("secrets").toString())))
         .compose(v -> ControlPlaneCertificates.clientBundle(vertx, o.dataDir()))
         .compose(v -> ControlPlaneCertificates.node(vertx, o.dataDir(), id.nodeId()))
         .compose(tls -> deploy(vertx, scheduler, new JsonObject()
