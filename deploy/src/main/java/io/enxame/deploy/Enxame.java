@@ -3,6 +3,7 @@ package io.enxame.deploy;
 import io.vertx.core.Vertx;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,8 @@ public final class Enxame {
 
       Commands:
         up      Run a whole manager node with a node-agent for this machine (all-in-one)
+        join    Join a swarm with a join token and run this node's node-agent
+        client-bundle  Write ca.pem, cert.pem and key.pem for docker --tlsverify to a directory
 
       Run 'enxame COMMAND --help' for the options of a command.""";
 
@@ -30,6 +33,8 @@ public final class Enxame {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
       case "up" -> up(rest);
+      case "join" -> join(rest);
+      case "client-bundle" -> clientBundle(rest);
       default -> {
         System.err.println("enxame: unknown command '" + args[0] + "'\n\n" + USAGE);
         System.exit(2);
@@ -72,7 +77,87 @@ public final class Enxame {
       return;
     }
     System.out.println("Enxame is ready: gateway on tcp://" + m.gatewayAddress() + ":" + m.gatewayPort()
+        + " and with TLS on tcp://" + m.gatewayAddress() + ":" + m.gatewayTlsPort() + " (enxame client-bundle DIR)"
         + " (node " + id.nodeId() + (id.fresh() ? ", new swarm" : "") + ", data in " + options.dataDir() + ")");
+    System.out.flush();
+    stopped.await();
+  }
+
+  private static final String CLIENT_BUNDLE_USAGE = """
+      Usage: enxame client-bundle [--data-dir DIR] OUTPUT_DIR
+
+      Writes the client certificate that enxame up made for this swarm (in DIR/client, default ~/.enxame) as
+      OUTPUT_DIR/{ca.pem,cert.pem,key.pem}, so that: docker --tlsverify --tlscacert OUTPUT_DIR/ca.pem
+      --tlscert OUTPUT_DIR/cert.pem --tlskey OUTPUT_DIR/key.pem -H IP:2376 info  (or DOCKER_CERT_PATH=OUTPUT_DIR
+      DOCKER_TLS_VERIFY=1 DOCKER_HOST=tcp://IP:2376 docker info).""";
+
+  private static void clientBundle(String[] args) throws Exception {
+    Path dataDir = UpOptions.defaults().dataDir();
+    Path out = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--help")) {
+        System.out.println(CLIENT_BUNDLE_USAGE);
+        return;
+      } else if (args[i].equals("--data-dir") && i + 1 < args.length) {
+        dataDir = Path.of(args[++i]);
+      } else if (args[i].startsWith("--data-dir=")) {
+        dataDir = Path.of(args[i].substring("--data-dir=".length()));
+      } else if (out == null && !args[i].startsWith("--")) {
+        out = Path.of(args[i]);
+      } else {
+        System.err.println("enxame client-bundle: unexpected argument " + args[i] + "\n\n" + CLIENT_BUNDLE_USAGE);
+        System.exit(2);
+      }
+    }
+    if (out == null) {
+      System.err.println("enxame client-bundle: the output directory is required\n\n" + CLIENT_BUNDLE_USAGE);
+      System.exit(2);
+    }
+    try {
+      ClientBundle.copy(dataDir, out);
+    } catch (IOException e) {
+      System.err.println("enxame client-bundle: " + e.getMessage());
+      System.exit(1);
+    }
+    System.out.println("Wrote ca.pem, cert.pem and key.pem to " + out.toAbsolutePath()
+        + "\nUse: docker --tlsverify --tlscacert " + out.resolve("ca.pem") + " --tlscert " + out.resolve("cert.pem")
+        + " --tlskey " + out.resolve("key.pem") + " -H tcp://IP:2376 info");
+  }
+
+  private static void join(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("--help")) {
+      System.out.println(JoinOptions.USAGE);
+      return;
+    }
+    JoinOptions options;
+    try {
+      options = JoinOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("enxame join: " + e.getMessage() + "\n\n" + JoinOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("enxame: unclean stop: " + e);
+      }
+      stopped.countDown();
+    }, "enxame-shutdown"));
+    NodeIdentity id;
+    try {
+      id = Suite.join(vertx, options).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      System.err.println("Error response from daemon: " + cause.getMessage());
+      System.exit(1);
+      return;
+    }
+    System.out.println("This node joined a swarm as a " + NodeJoin.role(options.dataDir()) + ". (node " + id.nodeId()
+        + ", data in " + options.dataDir() + ")");
     System.out.flush();
     stopped.await();
   }

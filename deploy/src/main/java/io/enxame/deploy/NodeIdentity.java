@@ -20,14 +20,24 @@ record NodeIdentity(String nodeId, String hostname, boolean fresh) {
       JsonObject json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
       return new NodeIdentity(json.getString("nodeId"), json.getString("hostname"), false);
     }
-    NodeIdentity id = new NodeIdentity(Ids.newId(), localHostname(), true);
+    return save(dataDir, new NodeIdentity(Ids.newId(), localHostname(), true));
+  }
+
+  /** Whether the data dir already holds an identity (a node that has joined or initialised a swarm). */
+  static boolean exists(Path dataDir) {
+    return Files.exists(dataDir.resolve(FILE));
+  }
+
+  /** Writes the identity (one the swarm's CA gave a joining node, or a new one) through a temporary file. */
+  static NodeIdentity save(Path dataDir, NodeIdentity id) throws IOException {
+    Files.createDirectories(dataDir);
     Path tmp = dataDir.resolve(FILE + ".tmp");
     Files.writeString(tmp, new JsonObject().put("nodeId", id.nodeId).put("hostname", id.hostname).encodePrettily());
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, dataDir.resolve(FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return id;
   }
 
-  private static String localHostname() {
+  static String localHostname() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {

@@ -5,11 +5,15 @@ import io.enxame.gateway.GatewayVerticle;
 import io.enxame.mesh.MeshVerticle;
 import io.enxame.scheduler.SchedulerVerticle;
 import io.enxame.secrets.SecretsVerticle;
+import io.enxame.shared.tls.NodeTls;
 import io.enxame.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Assembles services into a process. {@link #manager} deploys the control plane (store, secrets,
@@ -22,7 +26,7 @@ public final class Suite {
   private Suite() {}
 
   /** Where the control plane ended up listening (ports may have been chosen by the OS). */
-  public record Manager(String gatewayAddress, int gatewayPort, String dispatcherAddress, int dispatcherPort) {}
+  public record Manager(String gatewayAddress, int gatewayPort, String dispatcherAddress, int dispatcherPort, int gatewayTlsPort) {}
 
   public static Future<Manager> manager(Vertx vertx, UpOptions o, NodeIdentity id) {
     JsonObject store = new JsonObject()
@@ -35,26 +39,38 @@ public final class Suite {
     GatewayVerticle gateway = new GatewayVerticle();
     return deploy(vertx, new StoreVerticle(), store)
         .compose(v -> deploy(vertx, new SecretsVerticle(), new JsonObject().put("dataDir", o.dataDir().resolve("secrets").toString())))
-        .compose(v -> deploy(vertx, scheduler, new JsonObject()
-            .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort())))
-        .compose(v -> deploy(vertx, gateway, new JsonObject()
-            .put("host", o.advertiseAddr()).put("port", o.gatewayPort()).put("nodeId", id.nodeId())))
-        .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort()));
+        .compose(v -> ControlPlaneCertificates.clientBundle(vertx, o.dataDir()))
+        .compose(v -> ControlPlaneCertificates.node(vertx, o.dataDir(), id.nodeId()))
+        .compose(tls -> deploy(vertx, scheduler, new JsonObject()
+            .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort()).put("tls", tls.toConfig())))
+        .compose(v -> ControlPlaneCertificates.gateway(vertx, o.dataDir(), id.nodeId(), List.of(o.advertiseAddr(), "127.0.0.1")))
+        .compose(tls -> deploy(vertx, gateway, new JsonObject()
+            .put("host", o.advertiseAddr()).put("port", o.gatewayPort()).put("nodeId", id.nodeId())
+            .put("tls", tls.toConfig()).put("tlsPort", o.tlsPort())))
+        .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort(), gateway.actualTlsPort()));
   }
 
-  public static Future<String> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost) {
-    JsonObject agent = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr);
+  /** The node-side services, on the dispatcher with mutual TLS with the certificates in {@code dataDir}. */
+  public static Future<String> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost, Path dataDir) {
+    JsonObject tls = NodeTls.inDataDir(dataDir).toConfig();
+    JsonObject agent = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
+        .put("tls", tls);
     if (dockerHost != null) agent.put("dockerHost", dockerHost);
     // Published ports listen on every interface, as Swarm's do; other meshes reach this one at advertiseAddr.
     JsonObject mesh = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
-        .put("bindHost", "0.0.0.0");
+        .put("bindHost", "0.0.0.0").put("tls", tls);
     return deploy(vertx, new NodeAgentVerticle(), agent).compose(v -> deploy(vertx, new MeshVerticle(), mesh)).map(v -> v);
   }
 
   /** {@code enxame up}: a whole manager node and its node-side services in one Vert.x instance. */
   public static Future<Manager> up(Vertx vertx, UpOptions o, NodeIdentity id) {
     return manager(vertx, o, id).compose(m ->
-        node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost()).map(m));
+        node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost(), o.dataDir()).map(m));
+  }
+
+  /** {@code enxame join}: joins with the token (or resumes a joined data dir) and runs the node's agent. */
+  public static Future<NodeIdentity> join(Vertx vertx, JoinOptions o) {
+    return NodeJoin.join(vertx, o).compose(id -> node(vertx, id, o.advertiseAddr(), o.manager(), o.dockerHost(), o.dataDir()).map(id));
   }
 
   private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config) {

@@ -64,7 +64,7 @@ class ClusteredSuiteIT {
     id = NodeIdentity.loadOrCreate(dataDir);
     UpOptions options = new UpOptions(dataDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null);
     Suite.Manager m = Suite.manager(control, options, id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    Suite.node(node, id, "127.0.0.1", "127.0.0.1:" + m.dispatcherPort(), null)
+    Suite.node(node, id, "127.0.0.1", "127.0.0.1:" + m.dispatcherPort(), null, dataDir)
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
     // The node-side instance reaches the store only across the cluster.

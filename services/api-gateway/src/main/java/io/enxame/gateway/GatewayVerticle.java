@@ -16,9 +16,12 @@ import io.enxame.shared.crypto.SealedBox;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.vault.VaultClient;
+import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -29,10 +32,13 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class GatewayVerticle extends VerticleBase {
   private static final long BODY_LIMIT = 16 * 1024 * 1024;
 
+  static final String MANAGER_ONLY = "This node is not a swarm manager. Worker certificates cannot use the manager's API.";
+
   private HttpServer server;
   private EventLog events;
   /** In memory only: configs' data is released to this key for inspect, so it is not in plaintext on the bus. */
   private final SealedBox.KeyPair configKey = SealedBox.generate();
+  private HttpServer tlsServer;
 
   @Override
   public Future<?> start() {
@@ -40,8 +46,21 @@ public final class GatewayVerticle extends VerticleBase {
     StoreClient store = new StoreClient(vertx.eventBus());
     events = new EventLog(vertx, store);
     return events.start()
-        .compose(v -> vertx.createHttpServer().requestHandler(router(cfg, store)).listen(cfg.port(), cfg.host()))
-        .onSuccess(s -> server = s);
+        .compose(v -> vertx.createHttpServer().requestHandler(router(cfg, store, false)).listen(cfg.port(), cfg.host()))
+        .onSuccess(s -> server = s)
+        .compose(s -> cfg.tls().map(tls -> listenTls(cfg, tls, store)).orElse(Future.succeededFuture()));
+  }
+
+  /** 2376: client certificates required and verified against the swarm's root; only managers' are served. */
+  private Future<HttpServer> listenTls(GatewayConfig cfg, NodeTls tls, StoreClient store) {
+    HttpServerOptions options = tls.server(new HttpServerOptions()).setUseAlpn(false).setClientAuth(ClientAuth.REQUIRED);
+    return vertx.createHttpServer(options).requestHandler(router(cfg, store, true)).listen(cfg.tlsPort(), cfg.host())
+        .onSuccess(s -> tlsServer = s);
+  }
+
+  /** The TLS port actually bound, or -1 without TLS. */
+  public int actualTlsPort() {
+    return tlsServer == null ? -1 : tlsServer.actualPort();
   }
 
   @Override
@@ -54,8 +73,15 @@ public final class GatewayVerticle extends VerticleBase {
     return server == null ? -1 : server.actualPort();
   }
 
-  private Router router(GatewayConfig cfg, StoreClient store) {
+  private Router router(GatewayConfig cfg, StoreClient store, boolean managersOnly) {
     Router router = Router.router(vertx);
+    if (managersOnly) {
+      router.route().handler(ctx -> {
+        if (NodeTls.peer(ctx.request().connection()).map(NodeTls.Peer::manager).orElse(false)) ctx.next();
+        else ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+            .end(new io.vertx.core.json.JsonObject().put("message", MANAGER_ONLY).encode());
+      });
+    }
     router.route().handler(new CommonHeaders());
     router.route().handler(new VersionPrefix());
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));

@@ -1,15 +1,19 @@
 package io.enxame.mesh;
 
+import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.json.JsonObject;
+
+import java.util.Optional;
 
 /**
  * The mesh's configuration, read once from the verticle config: {"nodeId", "dispatcher": "host:port",
  * "advertiseAddr" (where other nodes' meshes reach this one), "bindHost" (published ports listen there,
  * default 0.0.0.0), "internalPort" (flows from other meshes, default 0: any free port), "ioThreads"
- * (default: one per core)}.
+ * (default: one per core), "tls" (the node's certificates, as the node-agent's: see {@link NodeTls}; without it
+ * the routes stream is plaintext, for tests on loopback)}.
  */
 public record MeshConfig(String nodeId, String dispatcherHost, int dispatcherPort, String advertiseAddr, String bindHost,
-    int internalPort, int ioThreads) {
+    int internalPort, int ioThreads, Optional<NodeTls> tls) {
   public static final int DEFAULT_DISPATCHER_PORT = 2377;
 
   public static MeshConfig fromJson(JsonObject json) {
@@ -20,6 +24,7 @@ public record MeshConfig(String nodeId, String dispatcherHost, int dispatcherPor
     String host = colon < 0 ? dispatcher : dispatcher.substring(0, colon).replaceAll("^\\[|]$", "");
     int port = colon < 0 ? DEFAULT_DISPATCHER_PORT : Integer.parseInt(dispatcher.substring(colon + 1));
     return new MeshConfig(nodeId, host, port, json.getString("advertiseAddr", "127.0.0.1"), json.getString("bindHost", "0.0.0.0"),
-        json.getInteger("internalPort", 0), json.getInteger("ioThreads", Runtime.getRuntime().availableProcessors()));
+        json.getInteger("internalPort", 0), json.getInteger("ioThreads", Runtime.getRuntime().availableProcessors()),
+        NodeTls.fromConfig(json.getJsonObject("tls")));
   }
 }

@@ -8,11 +8,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
+import io.enxame.shared.tls.NodeTls;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Optional;
 
 /**
  * Keeps the dispatcher's Routes stream open: every table it sends goes to the handler; a broken stream is
@@ -33,9 +36,10 @@ final class RouteSubscription {
   private int attempt;
   private boolean closed;
 
-  RouteSubscription(Vertx vertx, SocketAddress dispatcher, RoutesRequest request, Handler<RouteTable> onTable) {
+  /** With {@code tls}, the stream presents the node's certificate, as the node-agent's session does. */
+  RouteSubscription(Vertx vertx, SocketAddress dispatcher, Optional<NodeTls> tls, RoutesRequest request, Handler<RouteTable> onTable) {
     this.vertx = vertx;
-    this.client = GrpcClient.client(vertx);
+    this.client = tls.map(t -> GrpcClient.client(vertx, t.client(new HttpClientOptions()))).orElseGet(() -> GrpcClient.client(vertx));
     this.dispatcher = dispatcher;
     this.request = request;
     this.onTable = onTable;

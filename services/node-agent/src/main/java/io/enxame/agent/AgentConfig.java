@@ -1,5 +1,8 @@
 package io.enxame.agent;
 
+import io.enxame.shared.tls.NodeTls;
+import java.util.Optional;
+
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 
@@ -7,11 +10,13 @@ import java.nio.file.Path;
 
 /**
  * The agent's configuration, read once from the verticle config:
- * {"nodeId", "dispatcher": "host:port", "advertiseAddr", "dockerHost", "dockerApiVersion", "filesDir"}. {@code filesDir}
- * (default {@code /dev/shm/enxame/<nodeId>}) must be on a tmpfs: tasks' secrets and configs are written there.
+ * {"nodeId", "dispatcher": "host:port", "advertiseAddr", "dockerHost", "dockerApiVersion", "filesDir", "tls"}.
+ * {@code filesDir} (default {@code /dev/shm/enxame/<nodeId>}) must be on a tmpfs: tasks' secrets and configs are
+ * written there. {@code tls}: the node's certificates, see {@link NodeTls}; without it the session is plaintext,
+ * for tests on loopback.
  */
 public record AgentConfig(String nodeId, SocketAddress dispatcher, String advertiseAddr, String dockerHost, String dockerApiVersion,
-                          Path filesDir) {
+                          Path filesDir, Optional<NodeTls> tls) {
   public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
   public static final int DEFAULT_DISPATCHER_PORT = 2377;
 
@@ -21,7 +26,8 @@ public record AgentConfig(String nodeId, SocketAddress dispatcher, String advert
     return new AgentConfig(nodeId, address(json.getString("dispatcher", "127.0.0.1:" + DEFAULT_DISPATCHER_PORT)),
         json.getString("advertiseAddr", "127.0.0.1"), json.getString("dockerHost", DEFAULT_DOCKER_HOST),
         json.getString("dockerApiVersion", io.enxame.agent.exec.DockerRuntime.DEFAULT_API_VERSION),
-        Path.of(json.getString("filesDir", "/dev/shm/enxame/" + nodeId)));
+        Path.of(json.getString("filesDir", "/dev/shm/enxame/" + nodeId)),
+        NodeTls.fromConfig(json.getJsonObject("tls")));
   }
 
   static SocketAddress address(String hostPort) {

@@ -1,6 +1,7 @@
 package io.enxame.scheduler;
 
 import io.enxame.scheduler.dispatcher.DispatcherServer;
+import io.enxame.shared.tls.NodeTls;
 import io.enxame.scheduler.orchestrator.Orchestrator;
 import io.enxame.scheduler.view.ClusterView;
 import io.enxame.shared.bus.Addresses;
@@ -20,7 +21,8 @@ import java.util.List;
 
 /**
  * The scheduler: keeps a view of the store, reconciles services into tasks, and serves the
- * dispatcher that node-agents connect to. Config: {@code {"dispatcherHost","dispatcherPort"}}.
+ * dispatcher that node-agents connect to. Config: {@code {"dispatcherHost","dispatcherPort","tls"}} ({@code tls}: see
+ * {@link NodeTls}; without it the dispatcher speaks plaintext, for tests on loopback).
  */
 public final class SchedulerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
@@ -41,7 +43,8 @@ public final class SchedulerVerticle extends VerticleBase {
     changes = vertx.eventBus().consumer(Addresses.STORE_CHANGES, m -> onChange(ChangeEvent.fromJson(m.body())));
     return changes.completion()
         .compose(v -> resync())
-        .compose(v -> dispatcher.listen(config().getString("dispatcherHost", "127.0.0.1"), config().getInteger("dispatcherPort", 2377)))
+        .compose(v -> dispatcher.listen(config().getString("dispatcherHost", "127.0.0.1"), config().getInteger("dispatcherPort", 2377),
+            NodeTls.fromConfig(config().getJsonObject("tls"))))
         .onSuccess(port -> dispatcherPort = port);
   }
 

@@ -1,5 +1,7 @@
 package io.enxame.secrets;
 
+import io.enxame.secrets.pki.CaKeeper;
+import io.enxame.secrets.pki.NodeCertificates;
 import io.enxame.secrets.vault.Envelope;
 import io.enxame.secrets.vault.VaultApi;
 import io.enxame.secrets.vault.VaultKey;
@@ -12,11 +14,12 @@ import java.nio.file.Path;
 
 /**
  * secrets: the swarm's key management. Today the vault (envelope encryption of secrets and configs,
- * {@code io.enxame.secrets.vault}); the PKI joins it later. Config: {@code {"dataDir": "..."}}, the directory
+ * {@code io.enxame.secrets.vault}) and the PKI (root CA, join tokens, node certificates: {@code io.enxame.secrets.pki}). Config: {@code {"dataDir": "..."}}, the directory
  * holding the cluster's secrets key.
  */
 public final class SecretsVerticle extends VerticleBase {
   private VaultApi vault;
+  private NodeCertificates nodeCertificates;
 
   @Override
   public Future<?> start() {
@@ -26,13 +29,27 @@ public final class SecretsVerticle extends VerticleBase {
       // The transit key lives in memory only: a restarted service has a new one, which callers fetch again.
       vault = new VaultApi(vertx, new StoreClient(vertx.eventBus()), new Envelope(key), SealedBox.generate());
       vault.register();
-      return null;
+      return new Envelope(key);
+    }).compose(this::startPki);
+  }
+
+  /** The PKI ({@code io.enxame.secrets.pki}): the root CA is made or loaded now when the swarm exists, else on first use. */
+  private Future<?> startPki(Envelope envelope) {
+    StoreClient store = new StoreClient(vertx.eventBus());
+    CaKeeper keeper = new CaKeeper(vertx, store, envelope);
+    nodeCertificates = new NodeCertificates(vertx, store, keeper);
+    nodeCertificates.register();
+    // Deployed before the store has a swarm (a clustered start), it keeps trying so that the tokens appear.
+    return keeper.ca().<Object>mapEmpty().recover(e -> {
+      vertx.setPeriodic(1000, timer -> keeper.ca().onSuccess(ca -> vertx.cancelTimer(timer)));
+      return Future.succeededFuture();
     });
   }
 
   @Override
   public Future<?> stop() {
     if (vault != null) vault.unregister();
+    if (nodeCertificates != null) nodeCertificates.unregister();
     return Future.succeededFuture();
   }
 }

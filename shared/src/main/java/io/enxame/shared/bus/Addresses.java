@@ -70,4 +70,14 @@ public final class Addresses {
    * Reply: {@code {"items":[{"ID","Sealed":{"Data":{..},"Key": SealedBox}}]}}; unknown ids are left out.
    */
   public static final String SECRETS_RELEASE = "enxame.secrets.release";
+
+  /**
+   * Issues a node certificate from a CSR (the join path). Body: {@code {"csr": PEM, "token": join token,
+   * "hostname", "advertiseAddr"}}; the role comes from the token and the node object is created with it. The control
+   * plane's own certificates leave out the token and name {@code "nodeId"}, {@code "role"} ("worker"|"manager") and
+   * optionally {@code "ips"} (IP SANs, for the gateway's TLS port).
+   * Reply: {@code {"nodeId","role","cert": PEM,"ca": PEM}}. Failures: 400 bad CSR or token
+   * ({@link io.enxame.shared.tls.JoinToken#INVALID_FOR_CLUSTER}), 503 no swarm yet.
+   */
+  public static final String SECRETS_ISSUE_NODE_CERT = "enxame.secrets.issue-node-cert";
 }

@@ -22,4 +22,16 @@ public final class DispatcherMethods {
 
   public static final ServiceMethod<RouteTable, RoutesRequest> ROUTES_CLIENT = ServiceMethod.client(
       SERVICE, "Routes", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(RouteTable.newBuilder()));
+
+  public static final ServiceMethod<GetRootCACertificateRequest, GetRootCACertificateResponse> ROOT_CA_SERVER = ServiceMethod.server(
+      SERVICE, "GetRootCACertificate", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(GetRootCACertificateRequest.newBuilder()));
+
+  public static final ServiceMethod<GetRootCACertificateResponse, GetRootCACertificateRequest> ROOT_CA_CLIENT = ServiceMethod.client(
+      SERVICE, "GetRootCACertificate", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(GetRootCACertificateResponse.newBuilder()));
+
+  public static final ServiceMethod<IssueNodeCertificateRequest, IssueNodeCertificateResponse> ISSUE_CERT_SERVER = ServiceMethod.server(
+      SERVICE, "IssueNodeCertificate", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(IssueNodeCertificateRequest.newBuilder()));
+
+  public static final ServiceMethod<IssueNodeCertificateResponse, IssueNodeCertificateRequest> ISSUE_CERT_CLIENT = ServiceMethod.client(
+      SERVICE, "IssueNodeCertificate", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(IssueNodeCertificateResponse.newBuilder()));
 }

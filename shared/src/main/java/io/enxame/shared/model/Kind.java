@@ -11,7 +11,9 @@ public enum Kind {
   TASKS("tasks", null),
   NETWORKS("networks", "Name"),
   SECRETS("secrets", "Spec.Name"),
-  CONFIGS("configs", "Spec.Name");
+  CONFIGS("configs", "Spec.Name"),
+  /** The swarm's root CA (certificate and sealed key) and revoked node IDs: read by the secrets service only. */
+  PKI("pki", null);
 
   private final String wire;
   private final String uniqueNamePath;

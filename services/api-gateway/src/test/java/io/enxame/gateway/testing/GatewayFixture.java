@@ -6,6 +6,7 @@ import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
 import io.enxame.shared.testing.Ports;
+import io.enxame.shared.tls.JoinToken;
 import io.enxame.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -22,6 +23,7 @@ public final class GatewayFixture {
   public static final String SELF = "selfnode0000000000000000a";
   public static final String WORKER = "workernode000000000000000";
   public static final String GONE = "gonenode00000000000000000";
+  private static final String FIXTURE_CA = "-----BEGIN CERTIFICATE-----\nfixture\n-----END CERTIFICATE-----\n";
 
   private GatewayFixture() {}
 
@@ -68,7 +70,7 @@ public final class GatewayFixture {
         .put("TLSInfo", new JsonObject().put("TrustRoot", "").put("CertIssuerSubject", "").put("CertIssuerPublicKey", ""))
         .put("RootRotationInProgress", false).put("DefaultAddrPool", new JsonArray().add("10.0.0.0/8"))
         .put("SubnetSize", 24).put("DataPathPort", 4789)
-        .put("JoinTokens", new JsonObject().put("Worker", "SWMTKN-1-digest-workersecret").put("Manager", "SWMTKN-1-digest-managersecret"));
+        .put("JoinTokens", new JsonObject().put("Worker", JoinToken.generate(FIXTURE_CA)).put("Manager", JoinToken.generate(FIXTURE_CA)));
   }
 
   public static JsonObject node(String id, String hostname, String role, String state) {

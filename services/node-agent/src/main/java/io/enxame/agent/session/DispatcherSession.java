@@ -10,9 +10,11 @@ import io.enxame.shared.dispatcher.Payloads;
 import io.enxame.shared.dispatcher.StatusBatch;
 import io.enxame.shared.dispatcher.TaskStatus;
 import io.enxame.shared.net.Backoff;
+import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -50,12 +53,15 @@ public final class DispatcherSession {
   private boolean closed;
   private Handler<DispatcherMessage> logHandler = m -> { };
   private Runnable lostHandler = () -> { };
+  private final boolean tls;
 
-  public DispatcherSession(Vertx vertx, SocketAddress dispatcher, Hello hello, Handler<Assignments> onAssignments,
+  /** With {@code tls}, the session presents the node's certificate and accepts only a manager's; without, plaintext. */
+  public DispatcherSession(Vertx vertx, SocketAddress dispatcher, Optional<NodeTls> tls, Hello hello, Handler<Assignments> onAssignments,
       Handler<Payloads> onPayloads, Supplier<Collection<TaskStatus>> latestStatuses) {
     this.onPayloads = onPayloads;
     this.vertx = vertx;
-    this.client = GrpcClient.client(vertx);
+    this.tls = tls.isPresent();
+    this.client = tls.map(t -> GrpcClient.client(vertx, t.client(new HttpClientOptions()))).orElseGet(() -> GrpcClient.client(vertx));
     this.dispatcher = dispatcher;
     this.hello = hello;
     this.onAssignments = onAssignments;
@@ -130,6 +136,11 @@ public final class DispatcherSession {
       this.call = call;
       if (dead || closed) {
         call.cancel();
+        return;
+      }
+      if (tls && !NodeTls.peer(call.connection()).map(NodeTls.Peer::manager).orElse(false)) {
+        call.cancel();
+        lost(new IllegalStateException("the dispatcher's certificate is not a swarm manager's"));
         return;
       }
       call.exceptionHandler(this::lost);

@@ -17,6 +17,7 @@ import io.enxame.shared.store.ChangeEvent;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
 import io.enxame.shared.vault.VaultClient;
+import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -52,6 +53,7 @@ public final class DispatcherServer {
   private HttpServer server;
   private long heartbeatTimer = -1;
   private boolean stopping;
+  private boolean tls;
 
   private final RouteTables routes;
 
@@ -64,12 +66,23 @@ public final class DispatcherServer {
     this.payloads = new PayloadDelivery(new VaultClient(vertx.eventBus()));
   }
 
-  public Future<Integer> listen(String host, int port) {
+  /** With {@code tls}, mutual TLS on the swarm's root: sessions need a node certificate, which names the node. */
+  public Future<Integer> listen(String host, int port, Optional<NodeTls> tls) {
+    this.tls = tls.isPresent();
     GrpcServer grpc = GrpcServer.server(vertx);
     grpc.callHandler(DispatcherMethods.SESSION_SERVER, this::session);
-    grpc.callHandler(DispatcherMethods.ROUTES_SERVER, routes::subscribe);
+    grpc.callHandler(DispatcherMethods.ROUTES_SERVER, call -> {
+      // The routing table names every task's address: only this swarm's nodes get it, as sessions do.
+      if (this.tls && NodeTls.peer(call.connection()).isEmpty()) {
+        call.response().status(GrpcStatus.UNAUTHENTICATED).statusMessage("a node certificate from this swarm's CA is required").end();
+        return;
+      }
+      routes.subscribe(call);
+    });
+    new JoinCalls(vertx, view).register(grpc);
     heartbeatTimer = vertx.setPeriodic(1000, id -> expireSilentSessions());
-    return logs.start().compose(v -> vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+    return logs.start().compose(v -> vertx.createHttpServer(tls.map(t -> t.server(options)).orElse(options))
         .requestHandler(grpc).listen()).map(s -> {
           server = s;
           return s.actualPort();
@@ -92,10 +105,16 @@ public final class DispatcherServer {
 
   private void session(GrpcServerRequest<AgentMessage, DispatcherMessage> call) {
     NodeSession session = new NodeSession(call, Ids.newId());
+    Optional<NodeTls.Peer> peer = NodeTls.peer(call.connection());
+    if (tls && peer.isEmpty()) {
+      session.refuse(GrpcStatus.UNAUTHENTICATED, "a node certificate from this swarm's CA is required");
+      return;
+    }
     call.handler(msg -> {
       session.touch();
       switch (msg.getKindCase()) {
-        case HELLO -> hello(session, msg.getHello());
+        // The certificate names the node, whatever its hello says.
+        case HELLO -> hello(session, peer.map(p -> msg.getHello().toBuilder().setNodeId(p.nodeId()).build()).orElse(msg.getHello()));
         case STATUSES -> statuses(session, msg.getStatuses());
         case LOGS -> {
           if (session.nodeId() != null) logs.onBatch(session.nodeId(), msg.getLogs());
@@ -183,6 +202,10 @@ public final class DispatcherServer {
   public void onChange(ChangeEvent event, List<JsonObject> removedTasks) {
     for (Object o : event.changes()) {
       JsonObject change = (JsonObject) o;
+      if (Kind.NODES.wire().equals(change.getString("kind")) && "delete".equals(change.getString("action"))) {
+        removed(change.getString("id"));
+        continue;
+      }
       if (!Kind.TASKS.wire().equals(change.getString("kind")) || change.getJsonObject("object") == null) continue;
       JsonObject task = change.getJsonObject("object");
       NodeSession s = sessions.get(task.getString("NodeID", ""));
@@ -210,6 +233,14 @@ public final class DispatcherServer {
     List<JsonObject> tasks = view.tasksOfNode(session.nodeId());
     session.sendFull(tasks);
     payloads.deliver(session, tasks);
+  }
+
+  /** {@code docker node rm}: the node's session ends now, and its certificate opens no new one (the node is unknown). */
+  private void removed(String nodeId) {
+    NodeSession session = sessions.remove(nodeId);
+    if (session == null) return;
+    session.refuse(GrpcStatus.PERMISSION_DENIED, "node " + nodeId + " was removed from the swarm");
+    LOG.info("node " + nodeId + " was removed: session closed");
   }
 
   private void expireSilentSessions() {

@@ -1,0 +1,74 @@
+package io.enxame.deploy;
+
+import io.enxame.secrets.pki.NodeKeys;
+import io.enxame.shared.bus.Addresses;
+import io.enxame.shared.model.Ids;
+import io.enxame.shared.tls.NodeTls;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The certificates a node running the control plane ({@code enxame up}) issues itself at init, through the bus
+ * to the secrets service of the same process (the bus is the trusted side: no token). Each is kept in the data dir
+ * and reused on later starts:
+ * <ul>
+ *   <li>its node certificate ({@link NodeTls#inDataDir}): the dispatcher's server certificate and its agent's;</li>
+ *   <li>the gateway's ({@code certificates/gateway.crt|key}): a manager certificate whose names include the IP
+ *       addresses the docker CLI reaches it by, since {@code --tlsverify} checks them;</li>
+ *   <li>a client bundle ({@code client/ca.pem, cert.pem, key.pem}, what {@code docker --tlsverify} reads): a
+ *       manager-role certificate for a user, which the dispatcher refuses (it names no node).</li>
+ * </ul>
+ */
+final class ControlPlaneCertificates {
+  static final String CLIENT_DIR = "client";
+
+  private ControlPlaneCertificates() {}
+
+  static Future<NodeTls> node(Vertx vertx, Path dataDir, String nodeId) {
+    NodeTls tls = NodeTls.inDataDir(dataDir);
+    return ensure(vertx, tls, nodeId, List.of());
+  }
+
+  static Future<NodeTls> gateway(Vertx vertx, Path dataDir, String nodeId, List<String> ips) {
+    NodeTls node = NodeTls.inDataDir(dataDir);
+    Path dir = Path.of(node.certPath()).getParent();
+    return ensure(vertx, new NodeTls(node.caPath(), dir.resolve("gateway.crt").toString(), dir.resolve("gateway.key").toString()), nodeId, ips);
+  }
+
+  static Future<NodeTls> clientBundle(Vertx vertx, Path dataDir) {
+    return ensure(vertx, bundle(dataDir), "client-" + Ids.newId(), List.of());
+  }
+
+  /** Where {@code enxame up} keeps the client bundle. */
+  static NodeTls bundle(Path dataDir) {
+    Path dir = dataDir.resolve(CLIENT_DIR);
+    return new NodeTls(dir.resolve("ca.pem").toString(), dir.resolve("cert.pem").toString(), dir.resolve("key.pem").toString());
+  }
+
+  private static Future<NodeTls> ensure(Vertx vertx, NodeTls target, String nodeId, List<String> ips) {
+    if (Files.exists(Path.of(target.certPath()))) return Future.succeededFuture(target);
+    return vertx.executeBlocking(NodeKeys::generate).compose(keys -> vertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT,
+            new JsonObject().put("csr", keys.csrPem()).put("nodeId", nodeId).put("role", "manager").put("ips", new JsonArray(ips)))
+        .map(Message::body)
+        .compose(reply -> vertx.executeBlocking(() -> {
+          save(target, reply.getString("ca"), keys, reply.getString("cert"));
+          return target;
+        })));
+  }
+
+  /** Key 0600, certificates 0644, each written whole. */
+  static void save(NodeTls target, String ca, NodeKeys keys, String cert) throws IOException {
+    Files.createDirectories(Path.of(target.certPath()).getParent());
+    NodeJoin.write(Path.of(target.caPath()), ca, "rw-r--r--");
+    NodeJoin.write(Path.of(target.keyPath()), keys.keyPem(), "rw-------");
+    NodeJoin.write(Path.of(target.certPath()), cert, "rw-r--r--");
+  }
+}

@@ -1,0 +1,114 @@
+package io.enxame.deploy;
+
+import io.enxame.secrets.pki.NodeKeys;
+import io.enxame.shared.dispatcher.DispatcherMethods;
+import io.enxame.shared.dispatcher.GetRootCACertificateRequest;
+import io.enxame.shared.dispatcher.IssueNodeCertificateRequest;
+import io.enxame.shared.dispatcher.IssueNodeCertificateResponse;
+import io.enxame.shared.bus.Addresses;
+import io.enxame.shared.tls.JoinToken;
+import io.enxame.shared.tls.NodeTls;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+
+/**
+ * {@code enxame join} before the agent starts, as swarmkit's {@code LoadOrCreateSecurityConfig}: fetch the manager's
+ * root CA and pin it by the token's digest, make a key and a CSR, have the CA sign it for the token's role, and keep
+ * {@link NodeTls#inDataDir its certificates} (key 0600) in the data dir
+ * with the node's identity. A data dir that already holds them is used as it is.
+ */
+final class NodeJoin {
+  private NodeJoin() {}
+
+  /** The node's identity, joining first when the data dir has none. Fails with swarmkit's wording on a refusal. */
+  static Future<NodeIdentity> join(Vertx vertx, JoinOptions o) {
+    if (NodeIdentity.exists(o.dataDir()) && Files.exists(Path.of(NodeTls.inDataDir(o.dataDir()).certPath()))) {
+      return vertx.executeBlocking(() -> NodeIdentity.loadOrCreate(o.dataDir()));
+    }
+    if (JoinToken.digestHex(o.token()).isEmpty()) return Future.failedFuture(new JoinRefused(JoinToken.INVALID));
+    SocketAddress manager = address(o.manager());
+    // As swarmkit: the root is fetched over TLS without verifying the server (nothing to verify it with yet) and
+    // pinned by the token's digest; the token and CSR then travel to a server verified against that root.
+    GrpcClient unverified = GrpcClient.client(vertx, new HttpClientOptions().setSsl(true).setUseAlpn(true).setTrustAll(true).setVerifyHost(false));
+    return unary(unverified, manager, DispatcherMethods.ROOT_CA_CLIENT, GetRootCACertificateRequest.getDefaultInstance())
+        .eventually(unverified::close)
+        .compose(root -> {
+          String ca = root.getCertificate();
+          if (!JoinToken.pins(o.token(), ca)) {
+            return Future.failedFuture(new JoinRefused("remote CA does not match fingerprint. Expected: "
+                + JoinToken.digestHex(o.token()).orElseThrow()));
+          }
+          GrpcClient pinned = GrpcClient.client(vertx, new HttpClientOptions().setSsl(true).setUseAlpn(true).setVerifyHost(false)
+              .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(ca))));
+          return vertx.executeBlocking(NodeKeys::generate).compose(keys -> unary(pinned, manager, DispatcherMethods.ISSUE_CERT_CLIENT,
+                  IssueNodeCertificateRequest.newBuilder().setCsr(keys.csrPem()).setToken(o.token())
+                      .setHostname(NodeIdentity.localHostname()).setAddr(o.advertiseAddr()).build())
+              .compose(issued -> vertx.executeBlocking(() -> save(o.dataDir(), ca, keys, issued))))
+              .eventually(pinned::close);
+        });
+  }
+
+  private static NodeIdentity save(Path dataDir, String ca, NodeKeys keys, IssueNodeCertificateResponse issued) throws IOException {
+    ControlPlaneCertificates.save(NodeTls.inDataDir(dataDir), ca, keys, issued.getCertificate());
+    return NodeIdentity.save(dataDir, new NodeIdentity(issued.getNodeId(), NodeIdentity.localHostname(), true));
+  }
+
+  /** The role the node's certificate gives it: "worker" or "manager". Blocking. */
+  static String role(Path dataDir) throws IOException {
+    try (var in = Files.newInputStream(Path.of(NodeTls.inDataDir(dataDir).certPath()))) {
+      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return NodeTls.peerOf(cert).manager() ? "manager" : "worker";
+    } catch (CertificateException e) {
+      throw new IOException("unreadable node certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /** Written through a temporary file that has its final permissions from the start (the key is never world-readable). */
+  static void write(Path file, String text, String permissions) throws IOException {
+    Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static <Req, Resp> Future<Resp> unary(GrpcClient client, SocketAddress to, ServiceMethod<Resp, Req> method, Req message) {
+    return client.request(to, method).compose(call -> {
+      call.end(message);
+      return call.response();
+    }).compose(response -> response.last().<Resp>transform(ar -> {
+      if (response.status() != null && response.status() != GrpcStatus.OK) {
+        String why = response.statusMessage() != null ? response.statusMessage() : response.status().toString();
+        return Future.failedFuture(new JoinRefused(why));
+      }
+      return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
+    }));
+  }
+
+  private static SocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    return SocketAddress.inetSocketAddress(Integer.parseInt(hostPort.substring(colon + 1)), hostPort.substring(0, colon));
+  }
+
+  /** A refusal by the manager or by the node's own checks, with the words the user sees. */
+  static final class JoinRefused extends RuntimeException {
+    JoinRefused(String message) { super(message, null, false, false); }
+  }
+}

@@ -1,0 +1,306 @@
+package io.enxame.deploy;
+
+import io.enxame.shared.testing.Eventually;
+import io.enxame.shared.testing.Ports;
+import io.enxame.shared.tls.JoinToken;
+import io.enxame.shared.tls.NodeTls;
+import io.enxame.secrets.pki.NodeKeys;
+import io.enxame.secrets.pki.Pem;
+import io.enxame.secrets.pki.RootCa;
+import io.enxame.shared.bus.Addresses;
+import io.enxame.shared.dispatcher.AgentMessage;
+import io.enxame.shared.dispatcher.DispatcherMethods;
+import io.enxame.shared.dispatcher.Hello;
+import io.enxame.shared.model.Kind;
+import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.store.StoreOp;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code enxame join} against a running all-in-one manager: a second node (its own Vert.x, advertising 127.0.0.2)
+ * pins the CA by the token, gets a worker certificate and runs an agent that takes tasks on the shared engine.
+ * Tokens come from the real docker CLI; refused joins leave nothing behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JoinIT {
+  private static final String SERVICE = "pki-join-it";
+  @TempDir static Path managerDir;
+  @TempDir static Path workerDir;
+
+  private UpOptions options;
+  private NodeIdentity manager;
+  private NodeIdentity worker;
+  private Vertx managerVertx;
+  private Vertx workerVertx;
+  private DockerCli cli;
+  private String dispatcher;
+  private int tlsPort;
+
+  @BeforeAll
+  void start() throws Exception {
+    assumeTrue(DockerCli.installed(DockerCli.CLI_28), "docker CLI 28 is not installed");
+    DockerCli.testImage();
+    options = new UpOptions(managerDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null);
+    manager = NodeIdentity.loadOrCreate(managerDir);
+    managerVertx = Vertx.vertx();
+    tlsPort = Suite.up(managerVertx, options, manager).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).gatewayTlsPort();
+    cli = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + options.gatewayPort());
+    dispatcher = "127.0.0.1:" + options.dispatcherPort();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    try {
+      if (cli != null) cli.run("service", "rm", SERVICE);
+      if (workerVertx != null) workerVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (managerVertx != null) managerVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      if (manager != null) DockerCli.removeTaskContainers(manager.nodeId());
+      if (worker != null) DockerCli.removeTaskContainers(worker.nodeId());
+    }
+  }
+
+  private String token(String role) {
+    return cli.run("swarm", "join-token", "-q", role).ok().out().trim();
+  }
+
+  private NodeIdentity join(Vertx vertx, String token) throws Exception {
+    try {
+      return Suite.join(vertx, new JoinOptions(token, dispatcher, workerDir, "127.0.0.2", null))
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void joinTokenShowsSwarmsFormAndInspectTheCaConfig() {
+    String worker = token("worker");
+    assertThat(worker).matches("SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}");
+    assertThat(token("manager")).matches("SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}").isNotEqualTo(worker)
+        .startsWith(worker.substring(0, 60));
+    assertThat(cli.run("swarm", "join-token", "worker").ok().out()).contains("docker swarm join --token " + worker);
+    assertThat(cli.run("info", "--format", "{{.Swarm.Cluster.Spec.CAConfig.NodeCertExpiry}}").ok().out().trim()).isEqualTo("2160h0m0s");
+    assertThat(cli.run("info").ok().out()).contains("CA Configuration:").contains("Expiry Duration: 3 months");
+    String root = cli.run("info", "--format", "{{.Swarm.Cluster.TLSInfo.TrustRoot}}").ok().out();
+    assertThat(root).contains("BEGIN CERTIFICATE");
+    assertThat(JoinToken.pins(worker, root.strip() + "\n")).isTrue();
+    cli.run("swarm", "update", "--cert-expiry", "48h").ok();
+    assertThat(cli.run("info", "--format", "{{.Swarm.Cluster.Spec.CAConfig.NodeCertExpiry}}").ok().out().trim()).isEqualTo("48h0m0s");
+    cli.run("swarm", "update", "--cert-expiry", "2160h").ok();
+  }
+
+  @Test
+  @Order(2)
+  void wrongOrRotatedAwayTokensAreRefusedAndLeaveNothing() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      String worker = token("worker");
+      String otherCa = JoinToken.generate("-----BEGIN CERTIFICATE-----\nanother swarm\n-----END CERTIFICATE-----\n");
+      assertThatThrownBy(() -> join(vertx, otherCa)).hasMessageStartingWith("remote CA does not match fingerprint. Expected: ");
+      assertThatThrownBy(() -> join(vertx, JoinToken.rotate(worker).orElseThrow())).hasMessage(JoinToken.INVALID_FOR_CLUSTER);
+      assertThatThrownBy(() -> join(vertx, "SWMTKN-1-nonsense")).hasMessage(JoinToken.INVALID);
+      // Rotation through the CLI retires the old token.
+      assertThat(cli.run("swarm", "join-token", "--rotate", "worker").ok().out()).contains("Successfully rotated worker join token.");
+      assertThatThrownBy(() -> join(vertx, worker)).hasMessage(JoinToken.INVALID_FOR_CLUSTER);
+      assertThat(Files.exists(Path.of(NodeTls.inDataDir(workerDir).certPath()))).isFalse();
+      assertThat(DockerCli.lines(cli.run("node", "ls", "-q").ok().out())).hasSize(1);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aWorkerJoinsWithItsCertificateAndRunsTasks() throws Exception {
+    workerVertx = Vertx.vertx();
+    worker = join(workerVertx, token("worker"));
+    NodeTls tls = NodeTls.inDataDir(workerDir);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(tls.keyPath())))).isEqualTo("rw-------");
+    X509Certificate root = pem(Path.of(tls.caPath()));
+    X509Certificate cert = pem(Path.of(tls.certPath()));
+    cert.verify(root.getPublicKey());
+    assertThat(cert.getSubjectX500Principal().getName()).startsWith("CN=" + worker.nodeId() + ",OU=swarm-worker,O=");
+
+    Eventually.until("the worker is ready", Duration.ofSeconds(20),
+        () -> cli.run("node", "inspect", "--format", "{{.Spec.Role}} {{.Status.State}} {{.Status.Addr}}", worker.nodeId()).out().trim(),
+        s -> s.equals("worker ready 127.0.0.2"));
+    cli.run("service", "create", "--detach", "--name", SERVICE, "--constraint", "node.role==worker",
+        DockerCli.testImage(), "sleep", "600").ok();
+    Eventually.until("the task runs on the worker", Duration.ofSeconds(30),
+        () -> DockerCli.lines(DockerCli.engine().run("ps", "--filter", "label=com.docker.swarm.node.id=" + worker.nodeId(),
+            "--filter", "label=com.docker.swarm.service.name=" + SERVICE, "-q").out()),
+        ids -> ids.size() == 1);
+  }
+
+  @Test
+  @Order(4)
+  void theDispatcherRefusesSessionsWithoutAValidNodeCertificate() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      NodeTls joined = NodeTls.inDataDir(workerDir);
+      // Trusting the swarm's root but presenting no certificate: the TLS handshake passes (the join path needs it), the session does not.
+      HttpClientOptions noCert = new HttpClientOptions().setSsl(true).setUseAlpn(true).setVerifyHost(false)
+          .setTrustOptions(new PemTrustOptions().addCertPath(joined.caPath()));
+      assertThat(session(vertx, noCert)).isEqualTo("UNAUTHENTICATED");
+      // Plaintext: no session.
+      assertThat(session(vertx, new HttpClientOptions().setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+          .setHttp2ClearTextUpgrade(false))).startsWith("failed");
+      // A certificate from another swarm's CA: refused in the handshake.
+      RootCa other = RootCa.generate(Instant.now());
+      NodeKeys keys = NodeKeys.generate();
+      String foreign = Pem.encode(other.issue(keys.csrPem(), worker.nodeId(), NodeTls.WORKER_OU, "x", Duration.ofDays(1), Instant.now()));
+      assertThat(session(vertx, withCert(joined.caPath(), foreign, keys.keyPem()))).startsWith("failed");
+      // An expired certificate from this swarm's CA (the cluster's expiry set to 1ns straight in the store): refused.
+      StoreClient store = new StoreClient(managerVertx.eventBus());
+      JsonObject cluster = await(store.list(Kind.CLUSTER)).get(0);
+      JsonObject spec = cluster.getJsonObject("Spec").copy();
+      spec.getJsonObject("CAConfig").put("NodeCertExpiry", 1L);
+      await(store.tx(StoreOp.merge(Kind.CLUSTER, cluster.getString("ID"), new JsonObject().put("Spec", spec))));
+      JsonObject expired;
+      try {
+        expired = await(managerVertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT, new JsonObject()
+            .put("csr", keys.csrPem()).put("nodeId", worker.nodeId()).put("role", "worker"))).body();
+      } finally {
+        await(store.tx(StoreOp.merge(Kind.CLUSTER, cluster.getString("ID"), new JsonObject().put("Spec", cluster.getJsonObject("Spec")))));
+      }
+      assertThat(session(vertx, withCert(joined.caPath(), expired.getString("cert"), keys.keyPem()))).startsWith("failed");
+      // The same key with a valid certificate from this CA (a node joining with the worker token) gets a session, even
+      // when its hello claims to be the manager: the session is the certificate's node's.
+      JsonObject valid = await(managerVertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT, new JsonObject()
+          .put("csr", keys.csrPem()).put("token", token("worker")).put("advertiseAddr", "127.0.0.3"))).body();
+      String joinedNow = valid.getString("nodeId");
+      try {
+        assertThat(session(vertx, withCert(joined.caPath(), valid.getString("cert"), keys.keyPem()), manager.nodeId(), "127.0.0.9"))
+            .isEqualTo("accepted");
+        Eventually.until("the node's address is the one it said", Duration.ofSeconds(10),
+            () -> cli.run("node", "inspect", "--format", "{{.Status.Addr}}", joinedNow).out().trim(), "127.0.0.9"::equals);
+        assertThat(cli.run("node", "inspect", "--format", "{{.Status.Addr}}", manager.nodeId()).ok().out().trim()).isEqualTo("127.0.0.1");
+      } finally {
+        cli.run("node", "rm", "--force", joinedNow);
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aNodeRemovedWithForceLosesItsSessionAndItsTasks() throws Exception {
+    cli.run("node", "rm", "--force", worker.nodeId()).ok();
+    assertThat(DockerCli.lines(cli.run("node", "ls", "-q").ok().out())).containsExactly(manager.nodeId());
+    // Its certificate still verifies against the root, but opens no session: the node is not part of the swarm.
+    NodeTls joined = NodeTls.inDataDir(workerDir);
+    HttpClientOptions own = withCert(joined.caPath(), Files.readString(Path.of(joined.certPath())), Files.readString(Path.of(joined.keyPath())));
+    Vertx vertx = Vertx.vertx();
+    try {
+      assertThat(session(vertx, own)).isEqualTo("PERMISSION_DENIED");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    // Its task is replaced on a node that is still in the swarm (the constraint allows none: it waits, pending).
+    Eventually.until("the task leaves the removed node", Duration.ofSeconds(30),
+        () -> cli.run("service", "ps", SERVICE, "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}").out(),
+        out -> !out.contains(worker.nodeId()) && out.contains("Pending"));
+  }
+
+  @Test
+  @Order(6)
+  void theGatewaysTlsPortServesTheClientBundleAndRefusesOthers(@TempDir Path bundle) throws Exception {
+    ClientBundle.copy(managerDir, bundle);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle.resolve("key.pem")))).isEqualTo("rw-------");
+    DockerCli plain = new DockerCli(DockerCli.CLI_28, null);
+    String host = "tcp://127.0.0.1:" + tlsPort;
+    assertThat(plain.run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(), "--tlscert", bundle.resolve("cert.pem").toString(),
+        "--tlskey", bundle.resolve("key.pem").toString(), "-H", host, "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.NodeID}}")
+        .ok().out().trim()).isEqualTo("active " + manager.nodeId());
+    // A worker's certificate from the same CA: the handshake passes, the manager's API does not.
+    NodeTls workerTls = NodeTls.inDataDir(workerDir);
+    DockerCli.Result asWorker = plain.run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(), "--tlscert", workerTls.certPath(),
+        "--tlskey", workerTls.keyPath(), "-H", host, "node", "ls");
+    assertThat(asWorker.exit()).isNotZero();
+    assertThat(asWorker.err()).contains("Worker certificates cannot use the manager's API");
+    // No client certificate: refused in the handshake.
+    DockerCli.Result anonymous = plain.run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(), "-H", host, "info");
+    assertThat(anonymous.exit()).isNotZero();
+    assertThat(anonymous.out()).doesNotContain("Swarm: active");
+  }
+
+  private HttpClientOptions withCert(String caPath, String certPem, String keyPem) {
+    return new HttpClientOptions().setSsl(true).setUseAlpn(true).setVerifyHost(false)
+        .setTrustOptions(new PemTrustOptions().addCertPath(caPath))
+        .setKeyCertOptions(new PemKeyCertOptions().addCertValue(Buffer.buffer(certPem)).addKeyValue(Buffer.buffer(keyPem)));
+  }
+
+  /** Opens a dispatcher session and says hello: "accepted", the refusal's gRPC status, or "failed: ..." when no call got through. */
+  private String session(Vertx vertx, HttpClientOptions options) throws Exception {
+    return session(vertx, options, worker.nodeId(), "127.0.0.2");
+  }
+
+  private String session(Vertx vertx, HttpClientOptions options, String helloNodeId, String helloAddr) throws Exception {
+    GrpcClient client = GrpcClient.client(vertx, options);
+    try {
+      Promise<String> outcome = Promise.promise();
+      client.request(SocketAddress.inetSocketAddress(options().dispatcherPort(), "127.0.0.1"), DispatcherMethods.SESSION_CLIENT)
+          .onFailure(e -> outcome.tryComplete("failed: " + e))
+          .onSuccess(call -> {
+            call.write(AgentMessage.newBuilder().setHello(Hello.newBuilder().setNodeId(helloNodeId).setAddr(helloAddr)).build());
+            call.response().onFailure(e -> outcome.tryComplete("failed: " + e)).onSuccess(response -> {
+              response.handler(msg -> {
+                if (msg.hasAccepted()) outcome.tryComplete("accepted");
+              });
+              response.exceptionHandler(e -> outcome.tryComplete("failed: " + e));
+              response.endHandler(v -> outcome.tryComplete(response.status().name()));
+            });
+          });
+      return outcome.future().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } finally {
+      client.close();
+    }
+  }
+
+  private UpOptions options() { return options; }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static X509Certificate pem(Path file) throws Exception {
+    return (X509Certificate) CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(Files.readString(file).getBytes(StandardCharsets.UTF_8)));
+  }
+}

@@ -1,0 +1,159 @@
+package io.enxame.secrets.pki;
+
+import io.enxame.secrets.SecretsVerticle;
+import io.enxame.shared.bus.Addresses;
+import io.enxame.shared.bus.Failures;
+import io.enxame.shared.model.Json;
+import io.enxame.shared.model.Kind;
+import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.store.StoreOp;
+import io.enxame.shared.testing.Blocking;
+import io.enxame.shared.testing.Ports;
+import io.enxame.shared.tls.JoinToken;
+import io.enxame.store.StoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The PKI over a real single-member store: swarm init makes the CA and tokens, joins are admitted by token. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PkiIT {
+  @TempDir Path dir;
+  private Vertx vertx;
+  private StoreClient store;
+  private String secretsDeployment;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    store = new StoreClient(vertx.eventBus());
+    JsonObject storeConfig = new JsonObject().put("nodeId", "manager1").put("hostname", "m1").put("initSwarm", true)
+        .put("raftPort", Ports.free()).put("dataDir", dir.resolve("store").toString());
+    Blocking.await(vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(storeConfig)));
+    secretsDeployment = deploySecrets();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    Blocking.await(vertx.close());
+  }
+
+  private String deploySecrets() throws Exception {
+    return Blocking.await(vertx.deployVerticle(new SecretsVerticle(),
+        new DeploymentOptions().setConfig(new JsonObject().put("dataDir", dir.resolve("secrets").toString()))));
+  }
+
+  private JsonObject cluster() throws Exception {
+    return Blocking.await(store.list(Kind.CLUSTER)).get(0);
+  }
+
+  private JsonObject issue(JsonObject request) throws Exception {
+    return Blocking.await(vertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT, request).map(Message::body));
+  }
+
+  @Test
+  void swarmInitMakesTheRootCaAndTokensAndKeepsTheKeySealed() throws Exception {
+    JsonObject cluster = cluster();
+    String trustRoot = Json.string(cluster, "TLSInfo.TrustRoot");
+    X509Certificate root = Pem.certificate(trustRoot);
+    assertThat(root.getSubjectX500Principal().getName()).isEqualTo("CN=swarm-ca");
+    assertThat(Json.string(cluster, "TLSInfo.CertIssuerPublicKey")).isNotEmpty();
+    for (String role : new String[] {"Worker", "Manager"}) {
+      String token = Json.string(cluster, "JoinTokens." + role);
+      assertThat(token).matches("SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}");
+      assertThat(JoinToken.pins(token, trustRoot)).isTrue();
+    }
+    JsonObject pki = Blocking.await(store.get(Kind.PKI, cluster.getString("ID")));
+    assertThat(pki.getString("Cert")).isEqualTo(trustRoot);
+    // Only the envelope's ciphertexts: a data key sealed under the secrets key, and the key sealed under it.
+    assertThat(pki.getJsonObject("Key").fieldNames()).containsExactlyInAnyOrder("Key", "Data");
+    assertThat(pki.getJsonObject("Key").getJsonObject("Data").fieldNames()).containsExactlyInAnyOrder("Nonce", "Ciphertext");
+    assertThat(pki.encode()).doesNotContain("PRIVATE KEY");
+
+    // A restarted service loads the same CA rather than making another.
+    Blocking.await(vertx.undeploy(secretsDeployment));
+    deploySecrets();
+    JsonObject after = cluster();
+    assertThat(Json.string(after, "TLSInfo.TrustRoot")).isEqualTo(trustRoot);
+    assertThat(after.getJsonObject("JoinTokens")).isEqualTo(cluster.getJsonObject("JoinTokens"));
+    KeyPair node = RootCa.newP256KeyPair();
+    JsonObject issued = issue(new JsonObject().put("csr", Csrs.csr(node)).put("token", Json.string(after, "JoinTokens.Worker")));
+    Pem.certificate(issued.getString("cert")).verify(root.getPublicKey());
+  }
+
+  @Test
+  void aTokenAdmitsANodeInItsRoleAndCreatesTheNode() throws Exception {
+    JsonObject cluster = cluster();
+    KeyPair node = RootCa.newP256KeyPair();
+    JsonObject issued = issue(new JsonObject().put("csr", Csrs.csr(node)).put("token", Json.string(cluster, "JoinTokens.Worker"))
+        .put("hostname", "worker-a").put("advertiseAddr", "127.0.0.2"));
+    assertThat(issued.getString("role")).isEqualTo("worker");
+    assertThat(issued.getString("ca")).isEqualTo(Json.string(cluster, "TLSInfo.TrustRoot"));
+    X509Certificate cert = Pem.certificate(issued.getString("cert"));
+    assertThat(cert.getPublicKey()).isEqualTo(node.getPublic());
+    assertThat(cert.getSubjectX500Principal().getName())
+        .isEqualTo("CN=" + issued.getString("nodeId") + ",OU=swarm-worker,O=" + cluster.getString("ID"));
+    // Expiry from the cluster's CAConfig (90 days by default).
+    assertThat(Duration.between(Instant.now(), cert.getNotAfter().toInstant()).toDays()).isBetween(89L, 90L);
+    JsonObject stored = Blocking.await(store.get(Kind.NODES, issued.getString("nodeId")));
+    assertThat(Json.string(stored, "Spec.Role")).isEqualTo("worker");
+    assertThat(Json.string(stored, "Description.Hostname")).isEqualTo("worker-a");
+    assertThat(Json.string(stored, "Status.Addr")).isEqualTo("127.0.0.2");
+
+    JsonObject manager = issue(new JsonObject().put("csr", Csrs.csr(RootCa.newP256KeyPair())).put("token", Json.string(cluster, "JoinTokens.Manager")));
+    assertThat(manager.getString("role")).isEqualTo("manager");
+    assertThat(Pem.certificate(manager.getString("cert")).getSubjectX500Principal().getName()).contains("OU=swarm-manager");
+  }
+
+  @Test
+  void certExpiryFollowsTheClustersConfig() throws Exception {
+    JsonObject cluster = cluster();
+    JsonObject spec = cluster.getJsonObject("Spec").copy();
+    spec.getJsonObject("CAConfig").put("NodeCertExpiry", Duration.ofHours(2).toNanos());
+    Blocking.await(store.tx(StoreOp.merge(Kind.CLUSTER, cluster.getString("ID"), new JsonObject().put("Spec", spec))));
+    JsonObject issued = issue(new JsonObject().put("csr", Csrs.csr(RootCa.newP256KeyPair())).put("token", Json.string(cluster, "JoinTokens.Worker")));
+    long minutes = Duration.between(Instant.now(), Pem.certificate(issued.getString("cert")).getNotAfter().toInstant()).toMinutes();
+    assertThat(minutes).isBetween(118L, 120L);
+  }
+
+  @Test
+  void aWrongOrRotatedAwayTokenIsRefusedAndCreatesNothing() throws Exception {
+    JsonObject cluster = cluster();
+    String worker = Json.string(cluster, "JoinTokens.Worker");
+    String csr = Csrs.csr(RootCa.newP256KeyPair());
+    int nodesBefore = Blocking.await(store.list(Kind.NODES)).size();
+    for (String bad : new String[] {"SWMTKN-1-nope-nope", JoinToken.rotate(worker).orElseThrow(), ""}) {
+      assertThatThrownBy(() -> issue(new JsonObject().put("csr", csr).put("token", bad)))
+          .satisfies(e -> assertThat(Failures.statusOf(e)).isEqualTo(400))
+          .hasMessage(JoinToken.INVALID_FOR_CLUSTER);
+    }
+    // Rotation (as the gateway's swarm update does it) retires the old token.
+    JsonObject tokens = cluster.getJsonObject("JoinTokens").copy().put("Worker", JoinToken.rotate(worker).orElseThrow());
+    Blocking.await(store.tx(StoreOp.merge(Kind.CLUSTER, cluster.getString("ID"), new JsonObject().put("JoinTokens", tokens))));
+    assertThatThrownBy(() -> issue(new JsonObject().put("csr", csr).put("token", worker))).hasMessage(JoinToken.INVALID_FOR_CLUSTER);
+    assertThat(issue(new JsonObject().put("csr", csr).put("token", tokens.getString("Worker"))).getString("role")).isEqualTo("worker");
+    // A bad CSR with a good token: 400, no node.
+    assertThatThrownBy(() -> issue(new JsonObject().put("csr", "garbage").put("token", tokens.getString("Worker"))))
+        .satisfies(e -> assertThat(Failures.statusOf(e)).isEqualTo(400));
+    assertThat(Blocking.await(store.list(Kind.NODES))).hasSize(nodesBefore + 1);
+  }
+}

@@ -1,0 +1,105 @@
+package io.enxame.shared.tls;
+
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A node's TLS material, as swarmkit lays it out in {@code <data dir>/certificates}: the swarm's root CA
+ * ({@code swarm-root-ca.crt}), the node's certificate ({@code swarm-node.crt}) and its key ({@code swarm-node.key},
+ * 0600). Config form: {@code {"ca": path, "cert": path, "key": path}}. Peers are identified by their certificate:
+ * CN = node ID, OU = role ({@code swarm-worker}/{@code swarm-manager}), O = cluster ID.
+ */
+public record NodeTls(String caPath, String certPath, String keyPath) {
+  public static final String DIR = "certificates";
+  public static final String ROOT_CA = "swarm-root-ca.crt";
+  public static final String NODE_CERT = "swarm-node.crt";
+  public static final String NODE_KEY = "swarm-node.key";
+  public static final String WORKER_OU = "swarm-worker";
+  public static final String MANAGER_OU = "swarm-manager";
+
+  /** The material in a data dir's {@code certificates} folder. */
+  public static NodeTls inDataDir(Path dataDir) {
+    Path dir = dataDir.resolve(DIR);
+    return new NodeTls(dir.resolve(ROOT_CA).toString(), dir.resolve(NODE_CERT).toString(), dir.resolve(NODE_KEY).toString());
+  }
+
+  /** From a verticle config's {@code "tls"} object; empty when the service runs without TLS (tests on loopback). */
+  public static Optional<NodeTls> fromConfig(JsonObject tls) {
+    if (tls == null) return Optional.empty();
+    return Optional.of(new NodeTls(tls.getString("ca"), tls.getString("cert"), tls.getString("key")));
+  }
+
+  public JsonObject toConfig() {
+    return new JsonObject().put("ca", caPath).put("cert", certPath).put("key", keyPath);
+  }
+
+  /**
+   * A server that trusts only the swarm's root. Client certificates are requested, not required, so that the join
+   * path (no certificate yet) shares the port; every other method checks {@link #peer} itself.
+   */
+  public HttpServerOptions server(HttpServerOptions options) {
+    return options.setSsl(true).setUseAlpn(true).setClientAuth(ClientAuth.REQUEST)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
+        .setTrustOptions(new PemTrustOptions().addCertPath(caPath));
+  }
+
+  /**
+   * A client presenting this node's certificate and trusting only the swarm's root. Server names are not checked
+   * (managers are reached by IP and their certificates name their role and ID, as swarmkit's); callers check that the
+   * peer is a manager with {@link #peer}.
+   */
+  public HttpClientOptions client(HttpClientOptions options) {
+    return options.setSsl(true).setUseAlpn(true).setVerifyHost(false)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
+        .setTrustOptions(new PemTrustOptions().addCertPath(caPath));
+  }
+
+  /** Who is on the other end of a connection whose certificate the handshake verified against the swarm's root. */
+  public record Peer(String nodeId, String role, String clusterId) {
+    public boolean manager() { return MANAGER_OU.equals(role); }
+  }
+
+  /** The verified peer, or empty when it presented no certificate (or the connection is not TLS). */
+  public static Optional<Peer> peer(HttpConnection connection) {
+    if (connection == null || !connection.isSsl()) return Optional.empty();
+    try {
+      List<Certificate> chain = connection.peerCertificates();
+      if (chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate cert)) return Optional.empty();
+      return Optional.of(peerOf(cert));
+    } catch (SSLPeerUnverifiedException e) {
+      return Optional.empty();
+    }
+  }
+
+  public static Peer peerOf(X509Certificate cert) {
+    String cn = null, ou = null, o = null;
+    try {
+      for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+        switch (rdn.getType().toUpperCase()) {
+          case "CN" -> cn = rdn.getValue().toString();
+          case "OU" -> ou = rdn.getValue().toString();
+          case "O" -> o = rdn.getValue().toString();
+          default -> { }
+        }
+      }
+    } catch (InvalidNameException e) {
+      throw new IllegalArgumentException("unreadable certificate subject", e);
+    }
+    return new Peer(cn, ou, o);
+  }
+}
