@@ -4,6 +4,7 @@ import io.enxame.agent.NodeAgentVerticle;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
+import io.enxame.shared.tls.NodeTls;
 import io.enxame.shared.testing.Eventually;
 import io.enxame.shared.testing.Ports;
 import io.vertx.core.DeploymentOptions;
@@ -47,6 +48,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecretsIT {
   @TempDir static Path dataDir;
+  @TempDir static Path nodeBDir;
 
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private final List<String> responses = new ArrayList<>();
@@ -83,16 +85,19 @@ class SecretsIT {
         .put("Status", new JsonObject().put("State", "unknown")))));
     agentA = new NodeAgentVerticle();
     agentB = new NodeAgentVerticle();
-    await(vertx.deployVerticle(agentA, new DeploymentOptions().setConfig(agentConfig(id.nodeId(), dispatcher))));
-    await(vertx.deployVerticle(agentB, new DeploymentOptions().setConfig(agentConfig(nodeB, dispatcher))));
+    // The dispatcher is mutual TLS: node A uses the manager's own certificate, node B gets one from the swarm's CA.
+    NodeTls tlsB = await(ControlPlaneCertificates.node(vertx, nodeBDir, nodeB));
+    await(vertx.deployVerticle(agentA, new DeploymentOptions().setConfig(agentConfig(id.nodeId(), dispatcher, NodeTls.inDataDir(dataDir)))));
+    await(vertx.deployVerticle(agentB, new DeploymentOptions().setConfig(agentConfig(nodeB, dispatcher, tlsB))));
     gatewayPort = m.gatewayPort();
     cli = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + gatewayPort);
     Eventually.until("both nodes to be ready", Duration.ofSeconds(30), () -> cli.run("node", "ls").ok().out(),
         o -> o.lines().filter(l -> l.contains("Ready")).count() == 2);
   }
 
-  private JsonObject agentConfig(String nodeId, String dispatcher) {
+  private JsonObject agentConfig(String nodeId, String dispatcher, NodeTls tls) {
     return new JsonObject().put("nodeId", nodeId).put("dispatcher", dispatcher).put("advertiseAddr", "127.0.0.1")
+        .put("tls", tls.toConfig())
         .put("filesDir", Path.of("/dev/shm", "enxame-secretsit-" + nodeId).toString());
   }
 
