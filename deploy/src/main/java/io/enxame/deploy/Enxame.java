@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Function;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -42,19 +43,24 @@ public final class Enxame {
     }
   }
 
-  private static void up(String[] args) throws Exception {
+  /** A command's options; null when it printed its help. A bad flag prints the usage and exits with 2. */
+  private static <T> T options(String command, String[] args, String usage, Function<String[], T> parse) {
     if (Arrays.asList(args).contains("--help")) {
-      System.out.println(UpOptions.USAGE);
-      return;
+      System.out.println(usage);
+      return null;
     }
-    UpOptions options;
     try {
-      options = UpOptions.parse(args);
+      return parse.apply(args);
     } catch (IllegalArgumentException e) {
-      System.err.println("enxame up: " + e.getMessage() + "\n\n" + UpOptions.USAGE);
+      System.err.println("enxame " + command + ": " + e.getMessage() + "\n\n" + usage);
       System.exit(2);
-      return;
+      return null;
     }
+  }
+
+  private static void up(String[] args) throws Exception {
+    UpOptions options = options("up", args, UpOptions.USAGE, UpOptions::parse);
+    if (options == null) return;
     NodeIdentity id = identity(options);
     Vertx vertx = Vertx.vertx();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -125,18 +131,8 @@ public final class Enxame {
   }
 
   private static void join(String[] args) throws Exception {
-    if (Arrays.asList(args).contains("--help")) {
-      System.out.println(JoinOptions.USAGE);
-      return;
-    }
-    JoinOptions options;
-    try {
-      options = JoinOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("enxame join: " + e.getMessage() + "\n\n" + JoinOptions.USAGE);
-      System.exit(2);
-      return;
-    }
+    JoinOptions options = options("join", args, JoinOptions.USAGE, JoinOptions::parse);
+    if (options == null) return;
     Vertx vertx = Vertx.vertx();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
