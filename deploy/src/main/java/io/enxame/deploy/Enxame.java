@@ -58,14 +58,13 @@ public final class Enxame {
     }
   }
 
-  private static void up(String[] args) throws Exception {
-    UpOptions options = options("up", args, UpOptions.USAGE, UpOptions::parse);
-    if (options == null) return;
-    NodeIdentity id = identity(options);
-    Vertx vertx = Vertx.vertx();
+  /**
+   * Closes Vert.x when the JVM is asked to stop (Ctrl-C, SIGTERM); the latch counts down once it is closed.
+   * Undeploying leaves task containers running: the next start re-adopts them.
+   */
+  private static CountDownLatch closeOnShutdown(Vertx vertx) {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // Undeploying leaves task containers running: the next start re-adopts them.
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -73,6 +72,15 @@ public final class Enxame {
       }
       stopped.countDown();
     }, "enxame-shutdown"));
+    return stopped;
+  }
+
+  private static void up(String[] args) throws Exception {
+    UpOptions options = options("up", args, UpOptions.USAGE, UpOptions::parse);
+    if (options == null) return;
+    NodeIdentity id = identity(options);
+    Vertx vertx = Vertx.vertx();
+    CountDownLatch stopped = closeOnShutdown(vertx);
     Suite.Manager m;
     try {
       m = Suite.up(vertx, options, id).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
@@ -134,15 +142,7 @@ public final class Enxame {
     JoinOptions options = options("join", args, JoinOptions.USAGE, JoinOptions::parse);
     if (options == null) return;
     Vertx vertx = Vertx.vertx();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("enxame: unclean stop: " + e);
-      }
-      stopped.countDown();
-    }, "enxame-shutdown"));
+    CountDownLatch stopped = closeOnShutdown(vertx);
     NodeIdentity id;
     try {
       id = Suite.join(vertx, options).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);

@@ -33,7 +33,8 @@ final class DockerCli {
 
   static boolean installed(String binary) { return Files.isExecutable(Path.of(binary)); }
 
-  Result run(String... args) {
+  /** The CLI with these arguments, talking to this host only (the caller's DOCKER_HOST is not inherited). */
+  private ProcessBuilder command(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(binary);
     cmd.addAll(List.of(args));
@@ -41,6 +42,11 @@ final class DockerCli {
     pb.environment().remove("DOCKER_HOST");
     pb.environment().remove("DOCKER_API_VERSION");
     if (host != null) pb.environment().put("DOCKER_HOST", host);
+    return pb;
+  }
+
+  Result run(String... args) {
+    ProcessBuilder pb = command(args);
     try {
       Path out = Files.createTempFile("docker-out", ".txt");
       Path err = Files.createTempFile("docker-err", ".txt");
@@ -67,13 +73,7 @@ final class DockerCli {
 
   /** Starts the CLI in the background (a follow), its output going to {@code out}; the caller destroys it. */
   Process start(java.io.File out, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(binary);
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("DOCKER_HOST");
-    pb.environment().remove("DOCKER_API_VERSION");
-    if (host != null) pb.environment().put("DOCKER_HOST", host);
+    ProcessBuilder pb = command(args);
     return pb.redirectOutput(out).redirectError(ProcessBuilder.Redirect.appendTo(out)).start();
   }
 
