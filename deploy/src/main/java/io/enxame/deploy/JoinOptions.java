@@ -2,19 +2,36 @@ package io.enxame.deploy;
 
 import java.nio.file.Path;
 
-/** Options of {@code enxame join}: the token, the manager's dispatcher address, and this node's state and address. */
-record JoinOptions(String token, String manager, Path dataDir, String advertiseAddr, String dockerHost) {
+/**
+ * Options of {@code enxame join}: the token, the manager's dispatcher address, this node's state and address, and
+ * the ports of the control plane it runs when the token makes it a manager.
+ */
+record JoinOptions(String token, String manager, Path dataDir, String advertiseAddr, String dockerHost,
+                   int gatewayPort, int tlsPort, int dispatcherPort, int raftPort) {
+
+  /** A worker's options (tests): a manager's ports at their defaults. */
+  JoinOptions(String token, String manager, Path dataDir, String advertiseAddr, String dockerHost) {
+    this(token, manager, dataDir, advertiseAddr, dockerHost, 2375, 2376, 2377, 2378);
+  }
+
+  /** The options of the control plane a manager runs. */
+  UpOptions up() { return new UpOptions(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort); }
 
   static final String USAGE = """
-      Usage: enxame join --token TOKEN [--data-dir DIR] [--advertise-addr IP] [--docker-host URI] HOST:PORT
+      Usage: enxame join --token TOKEN [--data-dir DIR] [--advertise-addr IP] [--docker-host URI]
+                         [--port N] [--tls-port N] [--dispatcher-port N] [--raft-port N] HOST:PORT
 
       Joins the swarm whose manager's dispatcher listens on HOST:PORT (2377 when left out) and runs this
       node's agent in the foreground. The node checks the manager's root CA against the digest in the token,
       sends a certificate signing request with the token and keeps the certificate it receives in
-      DIR/certificates (default ~/.enxame-node). A data dir that has joined already resumes without a token.""";
+      DIR/certificates (default ~/.enxame-node). A data dir that has joined already resumes without a token.
+      With the manager token the node also runs a manager's control plane: its store joins the swarm's Raft
+      group (on IP:--raft-port, default 2378), and it serves the Docker API on IP:--port (2375) and
+      IP:--tls-port (2376) and a dispatcher on IP:--dispatcher-port (2377).""";
 
   static JoinOptions parse(String[] args) {
     String token = null, manager = null, advertise = "127.0.0.1", dockerHost = null;
+    int gatewayPort = 2375, tlsPort = 2376, dispatcherPort = 2377, raftPort = 2378;
     Path dataDir = Path.of(System.getProperty("user.home"), ".enxame-node");
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -31,10 +48,14 @@ record JoinOptions(String token, String manager, Path dataDir, String advertiseA
         case "--data-dir" -> dataDir = Path.of(value);
         case "--advertise-addr" -> advertise = value;
         case "--docker-host" -> dockerHost = value;
+        case "--port" -> gatewayPort = UpOptions.port(flag, value);
+        case "--tls-port" -> tlsPort = UpOptions.port(flag, value);
+        case "--dispatcher-port" -> dispatcherPort = UpOptions.port(flag, value);
+        case "--raft-port" -> raftPort = UpOptions.port(flag, value);
         default -> throw new IllegalArgumentException("unknown flag: " + flag);
       }
     }
     if (manager == null) throw new IllegalArgumentException("the manager's address (HOST:PORT) is required");
-    return new JoinOptions(token, manager, dataDir, advertise, dockerHost);
+    return new JoinOptions(token, manager, dataDir, advertise, dockerHost, gatewayPort, tlsPort, dispatcherPort, raftPort);
   }
 }

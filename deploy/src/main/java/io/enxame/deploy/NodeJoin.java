@@ -1,6 +1,13 @@
 package io.enxame.deploy;
 
+import com.google.protobuf.ByteString;
 import io.enxame.secrets.pki.NodeKeys;
+import io.enxame.secrets.vault.Envelope;
+import io.enxame.shared.crypto.Aead;
+import io.enxame.shared.crypto.SealedBox;
+import io.enxame.shared.dispatcher.JoinManagerRequest;
+import io.enxame.store.JoinOffer;
+import io.vertx.core.json.JsonArray;
 import io.enxame.shared.dispatcher.DispatcherMethods;
 import io.enxame.shared.dispatcher.GetRootCACertificateRequest;
 import io.enxame.shared.dispatcher.IssueNodeCertificateRequest;
@@ -69,6 +76,29 @@ final class NodeJoin {
   private static NodeIdentity save(Path dataDir, String ca, NodeKeys keys, IssueNodeCertificateResponse issued) throws IOException {
     ControlPlaneCertificates.save(NodeTls.inDataDir(dataDir), ca, keys, issued.getCertificate());
     return NodeIdentity.save(dataDir, new NodeIdentity(issued.getNodeId(), NodeIdentity.localHostname(), true));
+  }
+
+  /** What a manager's control plane needs to join: the store's {@code join} config and the secrets key (b64). */
+  record ManagerKeys(JsonObject storeJoin, String secretsKey) {}
+
+  /**
+   * Asks the manager for the store's group and the two keys, over mutual TLS with this node's manager certificate
+   * (swarmkit's raft Join): both keys come sealed to a key pair made for this call, which never leaves memory.
+   */
+  static Future<ManagerKeys> managerKeys(Vertx vertx, JoinOptions o) {
+    SealedBox.KeyPair joiner = SealedBox.generate();
+    GrpcClient client = GrpcClient.client(vertx, NodeTls.inDataDir(o.dataDir()).client(new HttpClientOptions()));
+    return unary(client, address(o.manager()), DispatcherMethods.JOIN_MANAGER_CLIENT,
+            JoinManagerRequest.newBuilder().setPublicKey(ByteString.copyFrom(joiner.publicKey())).build())
+        .eventually(client::close)
+        .compose(r -> vertx.executeBlocking(() -> {
+          JsonArray voters = new JsonArray();
+          r.getVotersList().forEach(v -> voters.add(new JsonObject(v)));
+          JsonObject offer = new JsonObject().put("groupId", r.getGroupId()).put("voters", voters)
+              .put("dek", new JsonObject(r.getSealedStoreKey()));
+          byte[] secretsKey = Envelope.openOfferedKey(joiner, new JsonObject(r.getSealedSecretsKey()));
+          return new ManagerKeys(JoinOffer.open(offer, joiner), Aead.b64(secretsKey));
+        }));
   }
 
   /** The role the node's certificate gives it: "worker" or "manager". Blocking. */

@@ -6,6 +6,7 @@ import io.enxame.mesh.MeshVerticle;
 import io.enxame.scheduler.SchedulerVerticle;
 import io.enxame.secrets.SecretsVerticle;
 import io.enxame.shared.tls.NodeTls;
+import io.enxame.store.JoinOffer;
 import io.enxame.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -28,20 +29,31 @@ public final class Suite {
   /** Where the control plane ended up listening (ports may have been chosen by the OS). */
   public record Manager(String gatewayAddress, int gatewayPort, String dispatcherAddress, int dispatcherPort, int gatewayTlsPort) {}
 
-  public static Future<Manager> manager(Vertx vertx, UpOptions o, NodeIdentity id) {
+  public static Future<Manager> manager(Vertx vertx, UpOptions o, NodeIdentity id) { return manager(vertx, o, id, null); }
+
+  /**
+   * The control plane; {@code joining}: the keys of the swarm this manager joins (its store then joins the swarm's
+   * Raft group), or null to start a new swarm or resume the one in the data dir.
+   */
+  static Future<Manager> manager(Vertx vertx, UpOptions o, NodeIdentity id, NodeJoin.ManagerKeys joining) {
     JsonObject store = new JsonObject()
         .put("nodeId", id.nodeId()).put("hostname", id.hostname())
         .put("dataDir", o.dataDir().toString())
         .put("raftHost", o.advertiseAddr()).put("raftPort", o.raftPort())
         .put("advertiseAddr", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort())
-        .put("initSwarm", true);
+        .put("initSwarm", joining == null);
+    JsonObject secrets = new JsonObject().put("dataDir", o.dataDir().resolve("secrets").toString());
+    if (joining != null) {
+      store.put("join", joining.storeJoin());
+      secrets.put("key", joining.secretsKey());
+    }
     SchedulerVerticle scheduler = new SchedulerVerticle();
     GatewayVerticle gateway = new GatewayVerticle();
     return deploy(vertx, new StoreVerticle(), store)
-        .compose(v -> deploy(vertx, new SecretsVerticle(), new JsonObject().put("dataDir", o.dataDir().resolve("secrets").toString())))
+        .compose(v -> deploy(vertx, new SecretsVerticle(), secrets))
         .compose(v -> ControlPlaneCertificates.clientBundle(vertx, o.dataDir()))
         .compose(v -> ControlPlaneCertificates.node(vertx, o.dataDir(), id.nodeId()))
-        .compose(tls -> deploy(vertx, scheduler, new JsonObject()
+        .compose(tls -> deploy(vertx, scheduler, new JsonObject().put("storeMember", id.nodeId())
             .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort()).put("tls", tls.toConfig())))
         .compose(v -> ControlPlaneCertificates.gateway(vertx, o.dataDir(), id.nodeId(), List.of(o.advertiseAddr(), "127.0.0.1")))
         .compose(tls -> deploy(vertx, gateway, new JsonObject()
@@ -68,9 +80,18 @@ public final class Suite {
         node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost(), o.dataDir()).map(m));
   }
 
-  /** {@code enxame join}: joins with the token (or resumes a joined data dir) and runs the node's agent. */
+  /**
+   * {@code enxame join}: joins with the token (or resumes a joined data dir) and runs the node's agent; a node whose
+   * certificate says manager also runs a manager's control plane, whose store joins the swarm's Raft group the
+   * first time, and its agent then reports to this manager's own dispatcher.
+   */
   public static Future<NodeIdentity> join(Vertx vertx, JoinOptions o) {
-    return NodeJoin.join(vertx, o).compose(id -> node(vertx, id, o.advertiseAddr(), o.manager(), o.dockerHost(), o.dataDir()).map(id));
+    return NodeJoin.join(vertx, o).compose(id -> vertx.executeBlocking(() -> NodeJoin.role(o.dataDir())).compose(role -> {
+      if (!"manager".equals(role)) return node(vertx, id, o.advertiseAddr(), o.manager(), o.dockerHost(), o.dataDir());
+      Future<NodeJoin.ManagerKeys> keys = JoinOffer.needed(o.dataDir()) ? NodeJoin.managerKeys(vertx, o) : Future.succeededFuture(null);
+      return keys.compose(k -> manager(vertx, o.up(), id, k)).compose(m ->
+          node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost(), o.dataDir()));
+    }).map(id));
   }
 
   private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config) {

@@ -46,7 +46,7 @@ record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispat
     return o;
   }
 
-  private static int port(String flag, String value) {
+  static int port(String flag, String value) {
     try {
       int p = Integer.parseInt(value);
       if (p < 0 || p > 65535) throw new NumberFormatException();

@@ -169,6 +169,18 @@ class JoinIT {
 
   @Test
   @Order(4)
+  void aWorkersCertificateCannotAskForTheManagersKeys() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      assertThatThrownBy(() -> await(NodeJoin.managerKeys(vertx, new JoinOptions(null, dispatcher, workerDir, "127.0.0.2", null))))
+          .hasMessageContaining("a manager certificate from this swarm's CA is required to join as a manager");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(4)
   void theDispatcherRefusesSessionsWithoutAValidNodeCertificate() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {

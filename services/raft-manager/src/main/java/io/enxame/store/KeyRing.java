@@ -2,6 +2,7 @@ package io.enxame.store;
 
 import io.enxame.shared.bus.Failures;
 import io.enxame.shared.store.UnlockKeys;
+import io.enxame.shared.crypto.SealedBox;
 import io.vertx.core.json.JsonObject;
 
 import javax.crypto.Mac;
@@ -36,6 +37,7 @@ final class KeyRing {
   private static final String KEK_FILE = "kek";
   private static final String DEK_FILE = "dek";
   private static final String DEK_PURPOSE = "dek";
+  private static final String JOIN_PURPOSE = "enxame store dek";
   private static final byte[] KEK_LABEL = "enxame manager unlock key v1".getBytes(StandardCharsets.UTF_8);
 
   private final Path dir;
@@ -82,10 +84,16 @@ final class KeyRing {
     return ring;
   }
 
-  /** The DEK sealed for a joining member's X25519 public key (see {@link DekTransport}). */
-  JsonObject offerTo(String joinerPublicKey) {
-    if (locked()) throw new IllegalStateException("the store's keys are locked");
-    return DekTransport.offer(dek, joinerPublicKey, random);
+  /** The DEK sealed to a joining member's key (it reaches the joiner through the dispatcher, over mutual TLS). */
+  JsonObject sealFor(byte[] joinerPublicKey) {
+    if (locked()) throw new StoreError(503, StoreVerticle.LOCKED);
+    if (!SealedBox.isPublicKey(joinerPublicKey)) throw new StoreError(400, "not a P-256 public key");
+    return SealedBox.seal(joinerPublicKey, dek, JOIN_PURPOSE);
+  }
+
+  /** The joiner's side of {@link #sealFor}. */
+  static byte[] openOffered(SealedBox.KeyPair joiner, JsonObject sealedDek) {
+    return joiner.open(sealedDek, JOIN_PURPOSE);
   }
 
   boolean locked() { return dek == null; }

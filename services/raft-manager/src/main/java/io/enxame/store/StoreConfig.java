@@ -9,11 +9,11 @@ import java.nio.file.Path;
  * {@code initSwarm}: on a store that holds no cluster yet, create it with this node as its first manager.
  * {@code snapshotThreshold}: log entries between automatic snapshots (the log is purged up to each).
  * {@code logSegmentBytes}: size at which a log segment is closed (only closed segments are purged).
- * {@code join}: "host:port" of an existing member's Raft port; a fresh data dir then joins that group
+ * {@code join}: what an existing member offered ({@link JoinOffer#open}); a fresh data dir then joins that group
  * (a data dir that already holds keys restarts as the member it was, and ignores it).
  */
 record StoreConfig(String nodeId, Path dataDir, String raftHost, int raftPort, boolean initSwarm,
-                   String advertiseAddr, int dispatcherPort, String hostname, long snapshotThreshold, long logSegmentBytes, String join) {
+                   String advertiseAddr, int dispatcherPort, String hostname, long snapshotThreshold, long logSegmentBytes, JsonObject join) {
 
   static StoreConfig fromJson(JsonObject c) {
     return new StoreConfig(
@@ -27,6 +27,6 @@ record StoreConfig(String nodeId, Path dataDir, String raftHost, int raftPort, b
         c.getString("hostname", "localhost"),
         c.getLong("snapshotThreshold", 10_000L),
         c.getLong("logSegmentBytes", 4L << 20),
-        c.getString("join"));
+        c.getJsonObject("join"));
   }
 }

@@ -36,7 +36,9 @@ import java.util.function.Consumer;
 /**
  * The Ratis state machine around {@link ClusterState}. Transactions and queries are JSON messages;
  * a refused transaction is still a log entry (its refusal is deterministic) and replies with
- * {@code {"error":{"status":N,"message":"..."}}}. The leader publishes each committed change.
+ * {@code {"error":{"status":N,"message":"..."}}}. Every member publishes each change it applies, on its own
+ * process's bus, so each manager's scheduler, dispatcher and gateway follow the store; consumers on a bus that
+ * several members share see each change once per member and keep the first (by Raft index).
  *
  * <p>At rest everything is sealed with the cluster's data key: a transaction is sealed by its
  * proposer ({@link #sealEntry}) before it reaches Ratis, so the log holds only ciphertext, and
@@ -137,7 +139,7 @@ final class StoreStateMachine extends BaseStateMachine {
       updateLastAppliedTermIndex(entry.getTerm(), index);
       if (outcome != null && touchesCluster(outcome.changes())) followKeys(index);
     }
-    if (outcome != null && !outcome.changes().isEmpty() && isLeader()) {
+    if (outcome != null && !outcome.changes().isEmpty()) {
       changeListener.accept(new ChangeEvent(index, outcome.prevIndex(), outcome.changes()));
     }
     return CompletableFuture.completedFuture(Message.valueOf(reply.encode()));
@@ -178,12 +180,18 @@ final class StoreStateMachine extends BaseStateMachine {
         yield new JsonObject().put("index", index).put("kinds", kinds);
       }
       case "conf" -> conf();
-      case "join" -> conf().mergeIn(keys.offerTo(q.getString("publicKey")));
       default -> throw new StoreError(400, "unknown store query: " + q.getString("q"));
     };
   }
 
-  /** The group and its current voters and listeners; a joiner also gets the data key sealed for it ("join"). */
+  /** What a joining member needs, from this member's view: the group, its members, and the data key sealed to the joiner. */
+  JsonObject joinOffer(byte[] joinerPublicKey) {
+    try (AutoCloseableLock ignored = readLock()) {
+      return conf().put("dek", keys.sealFor(joinerPublicKey));
+    }
+  }
+
+  /** The group and its current voters and listeners. */
   private JsonObject conf() {
     RaftConfiguration conf;
     try {
@@ -205,13 +213,6 @@ final class StoreStateMachine extends BaseStateMachine {
     return new JsonObject().put("error", new JsonObject().put("status", e.status()).put("message", e.getMessage()));
   }
 
-  private boolean isLeader() {
-    try {
-      return getServer().get().getDivision(getGroupId()).getInfo().isLeader();
-    } catch (Exception e) {
-      return false;
-    }
-  }
 
   private AutoCloseableLock readLock() { return AutoCloseableLock.acquire(lock.readLock()); }
 

@@ -2,6 +2,8 @@ package io.enxame.store;
 
 import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.bus.Failures;
+import io.enxame.shared.crypto.Aead;
+import io.enxame.shared.crypto.SealException;
 import io.enxame.shared.model.Times;
 import io.enxame.shared.store.StoreClient;
 import io.vertx.core.Future;
@@ -46,7 +48,7 @@ public final class StoreVerticle extends VerticleBase {
   private StoreStateMachine stateMachine;
   /** Null while the keys are locked or Ratis is starting. */
   private RaftNode raft;
-  /** While joining: what the group answered (its id, members and the sealed data key). */
+  /** While joining: the group to join (its id and voters), until this member is in it. */
   private JsonObject joinOffer;
 
   @Override
@@ -61,6 +63,7 @@ public final class StoreVerticle extends VerticleBase {
           serve(Addresses.STORE_LIST, running(body -> query(body.copy().put("q", "list"))));
           serve(Addresses.STORE_SNAPSHOT, running(body -> query(body.copy().put("q", "snapshot"))));
           serve(Addresses.STORE_MEMBERS, running(body -> members()));
+          serve(Addresses.STORE_JOIN_OFFER, running(this::joinOfferFor));
           serve(Addresses.STORE_STATUS, body -> Future.succeededFuture(new JsonObject().put("locked", keys.locked())));
           serve(Addresses.STORE_UNLOCK, this::unlock);
           return keys.locked() ? Future.succeededFuture() : startRaft();
@@ -77,12 +80,27 @@ public final class StoreVerticle extends VerticleBase {
     });
   }
 
-  /** A new member: gets the group's data key over the Raft port before anything is written. Blocks. */
+  /** A new member: keeps the group's data key (wrapped by a KEK of its own) before anything is written. Blocks. */
   private KeyRing joinKeys() throws IOException {
-    SecureRandom random = new SecureRandom();
-    DekTransport.Request request = new DekTransport.Request(random);
-    joinOffer = GroupJoin.ask(cfg, request);
-    return KeyRing.adopt(cfg.dataDir(), random, request.open(joinOffer.getString("publicKey"), joinOffer.getString("wrappedDek")));
+    joinOffer = cfg.join();
+    return KeyRing.adopt(cfg.dataDir(), new SecureRandom(), JoinOffer.dek(joinOffer));
+  }
+
+  private Future<JsonObject> joinOfferFor(JsonObject body) {
+    byte[] key;
+    try {
+      key = Aead.unb64(body.getString("publicKey", ""));
+    } catch (SealException e) {
+      return Future.failedFuture(Failures.badRequest("not a P-256 public key"));
+    }
+    StoreStateMachine machine = stateMachine;
+    return vertx.executeBlocking(() -> {
+      try {
+        return machine.joinOffer(key);
+      } catch (StoreError e) {
+        throw Failures.of(e.status(), e.getMessage());
+      }
+    });
   }
 
   private Future<Void> startRaft() {

@@ -1,5 +1,6 @@
 package io.enxame.store;
 
+import io.enxame.shared.model.SwarmDefaults;
 import io.enxame.shared.bus.Failures;
 import io.enxame.shared.model.Ids;
 import io.enxame.shared.model.Kind;
@@ -41,7 +42,7 @@ final class SwarmBootstrap {
         .put("Orchestration", new JsonObject().put("TaskHistoryRetentionLimit", 5))
         .put("Raft", new JsonObject().put("SnapshotInterval", 10000).put("KeepOldSnapshots", 0)
             .put("LogEntriesForSlowFollowers", 500).put("ElectionTick", 10).put("HeartbeatTick", 1))
-        .put("Dispatcher", new JsonObject().put("HeartbeatPeriod", 5_000_000_000L))
+        .put("Dispatcher", new JsonObject().put("HeartbeatPeriod", SwarmDefaults.HEARTBEAT_MILLIS * 1_000_000L))
         .put("CAConfig", new JsonObject().put("NodeCertExpiry", 7_776_000_000_000_000L))
         .put("TaskDefaults", new JsonObject())
         .put("EncryptionConfig", new JsonObject().put("AutoLockManagers", false));

@@ -1,11 +1,15 @@
 package io.enxame.store;
 
+import io.enxame.shared.bus.Addresses;
+import io.enxame.shared.crypto.Aead;
+import io.enxame.shared.crypto.SealedBox;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.testing.Eventually;
 import io.enxame.shared.testing.Ports;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -16,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Ratis group of raft-managers on loopback, one Vert.x instance (own event bus) per member as
- * separate processes would have: member 0 initialises the swarm, the others join it through its Raft
- * port. Members can be killed (their Raft server and bus go away at once) and restarted on their data dir. Blocking: call from the test thread.
+ * separate processes would have: member 0 initialises the swarm, the others join it with a live member's
+ * join offer. Members can be killed (their Raft server and bus go away at once) and restarted on their data dir. Blocking: call from the test thread.
  */
 final class StoreGroup implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -80,10 +84,14 @@ final class StoreGroup implements AutoCloseable {
   private void launch(Member m) {
     JsonObject config = extra.copy().put("nodeId", m.id).put("dataDir", m.dir.toString()).put("raftPort", m.port)
         .put("hostname", m.id).put("initSwarm", m.index == 0);
-    Member seed = members.stream().filter(o -> o != m && o.alive()).findFirst().orElse(null);
-    if (m.index > 0 || seed != null) {
-      if (seed == null) throw new IllegalStateException("no live member to join");
-      config.put("join", seed.raftAddress());
+    if (m.index > 0 && !KeyRing.exists(m.dir)) {
+      // As the dispatcher does for a node with a manager certificate: a live member's offer, sealed to the joiner.
+      Member seed = members.stream().filter(o -> o != m && o.alive()).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no live member to join"));
+      SealedBox.KeyPair joiner = SealedBox.generate();
+      JsonObject offer = await(seed.vertx.eventBus().<JsonObject>request(Addresses.STORE_JOIN_OFFER,
+          new JsonObject().put("publicKey", Aead.b64(joiner.publicKey()))).map(Message::body));
+      config.put("join", JoinOffer.open(offer, joiner));
     }
     m.vertx = Vertx.vertx();
     m.client = new StoreClient(m.vertx.eventBus());

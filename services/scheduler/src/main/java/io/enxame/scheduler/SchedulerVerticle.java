@@ -21,11 +21,13 @@ import java.util.List;
 
 /**
  * The scheduler: keeps a view of the store, reconciles services into tasks, and serves the
- * dispatcher that node-agents connect to. Config: {@code {"dispatcherHost","dispatcherPort","tls"}} ({@code tls}: see
- * {@link NodeTls}; without it the dispatcher speaks plaintext, for tests on loopback).
+ * dispatcher that node-agents connect to. Config: {@code {"dispatcherHost","dispatcherPort","tls","storeMember"}} ({@code tls}: see
+ * {@link NodeTls}; without it the dispatcher speaks plaintext, for tests on loopback; {@code storeMember}: the store
+ * member of this manager — the scheduler then orchestrates only while that member leads — or absent when one store serves all).
  */
 public final class SchedulerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
+  private static final long LEADERSHIP_POLL_MS = 200;
 
   private final ClusterView view = new ClusterView();
   private final List<ChangeEvent> early = new ArrayList<>();
@@ -34,11 +36,14 @@ public final class SchedulerVerticle extends VerticleBase {
   private DispatcherServer dispatcher;
   private MessageConsumer<JsonObject> changes;
   private int dispatcherPort;
+  private long leadershipTimer = -1;
 
   @Override
   public Future<?> start() {
     store = new StoreClient(vertx.eventBus());
     orchestrator = new Orchestrator(vertx, view, store, Clock.systemUTC());
+    String member = config().getString("storeMember");
+    if (member != null) followLeadership(member);
     dispatcher = new DispatcherServer(vertx, view, store);
     changes = vertx.eventBus().consumer(Addresses.STORE_CHANGES, m -> onChange(ChangeEvent.fromJson(m.body())));
     return changes.completion()
@@ -48,12 +53,23 @@ public final class SchedulerVerticle extends VerticleBase {
         .onSuccess(port -> dispatcherPort = port);
   }
 
+  /**
+   * On a manager of several, orchestrates only while its own store member leads: the store answers who leads
+   * without a network round trip, so it is asked often; no answer (no quorum, locked) means standing by.
+   */
+  private void followLeadership(String member) {
+    orchestrator.active(false);
+    leadershipTimer = vertx.setPeriodic(LEADERSHIP_POLL_MS, id -> store.members()
+        .onComplete(ar -> orchestrator.active(ar.succeeded() && member.equals(ar.result().getString("leaderId")))));
+  }
+
   /** The port the dispatcher listens on (useful when configured with 0). */
   public int dispatcherPort() { return dispatcherPort; }
 
   @Override
   public Future<?> stop() {
     orchestrator.stop();
+    if (leadershipTimer >= 0) vertx.cancelTimer(leadershipTimer);
     return changes.unregister().compose(v -> dispatcher.stop());
   }
 

@@ -5,6 +5,7 @@ import io.enxame.secrets.pki.NodeCertificates;
 import io.enxame.secrets.vault.Envelope;
 import io.enxame.secrets.vault.VaultApi;
 import io.enxame.secrets.vault.VaultKey;
+import io.enxame.shared.crypto.Aead;
 import io.enxame.shared.crypto.SealedBox;
 import io.enxame.shared.store.StoreClient;
 import io.vertx.core.Future;
@@ -14,8 +15,9 @@ import java.nio.file.Path;
 
 /**
  * secrets: the swarm's key management. Today the vault (envelope encryption of secrets and configs,
- * {@code io.enxame.secrets.vault}) and the PKI (root CA, join tokens, node certificates: {@code io.enxame.secrets.pki}). Config: {@code {"dataDir": "..."}}, the directory
- * holding the cluster's secrets key.
+ * {@code io.enxame.secrets.vault}) and the PKI (root CA, join tokens, node certificates: {@code io.enxame.secrets.pki}). Config: {@code {"dataDir": "...", "key": b64}}: the directory
+ * holding the cluster's secrets key, and on a manager that joins, the cluster's key (from
+ * {@link io.enxame.shared.bus.Addresses#SECRETS_KEY_OFFER}), kept there when the directory has none.
  */
 public final class SecretsVerticle extends VerticleBase {
   private VaultApi vault;
@@ -25,7 +27,9 @@ public final class SecretsVerticle extends VerticleBase {
   public Future<?> start() {
     String dataDir = config().getString("dataDir");
     if (dataDir == null || dataDir.isBlank()) return Future.failedFuture(new IllegalArgumentException("secrets config: dataDir is required"));
-    return vertx.executeBlocking(() -> VaultKey.loadOrCreate(Path.of(dataDir))).map(key -> {
+    String joined = config().getString("key");
+    return vertx.executeBlocking(() -> joined == null ? VaultKey.loadOrCreate(Path.of(dataDir))
+        : VaultKey.loadOrKeep(Path.of(dataDir), Aead.unb64(joined))).map(key -> {
       // The transit key lives in memory only: a restarted service has a new one, which callers fetch again.
       vault = new VaultApi(vertx, new StoreClient(vertx.eventBus()), new Envelope(key), SealedBox.generate());
       vault.register();

@@ -29,6 +29,12 @@ public final class Addresses {
    * malformed key, 401 wrong key, 409 "swarm is not locked".
    */
   public static final String STORE_UNLOCK = "enxame.store.unlock";
+  /**
+   * What a new member needs to join the store's Raft group (asked by the dispatcher for a node holding a manager
+   * certificate). Body: {@code {"publicKey": b64 P-256 point}}. Reply: {@code {"groupId","voters":[{"id","address"}],
+   * "dek": SealedBox to publicKey}}. Failures: 400 not a public key, 503 locked or not serving.
+   */
+  public static final String STORE_JOIN_OFFER = "enxame.store.join-offer";
   /** Published after every committed transaction: see {@link io.enxame.shared.store.ChangeEvent}. */
   public static final String STORE_CHANGES = "enxame.store.changes";
 
@@ -70,6 +76,11 @@ public final class Addresses {
    * Reply: {@code {"items":[{"ID","Sealed":{"Data":{..},"Key": SealedBox}}]}}; unknown ids are left out.
    */
   public static final String SECRETS_RELEASE = "enxame.secrets.release";
+  /**
+   * The secrets key sealed to a joining manager's key, so its secrets service opens what this one sealed. Body:
+   * {@code {"publicKey": b64 P-256 point}}. Reply: {@code {"key": SealedBox}}. Failure: 400 not a public key.
+   */
+  public static final String SECRETS_KEY_OFFER = "enxame.secrets.key-offer";
 
   /**
    * Issues a node certificate from a CSR (the join path). Body: {@code {"csr": PEM, "token": join token,

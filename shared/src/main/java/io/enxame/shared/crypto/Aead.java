@@ -60,9 +60,9 @@ public final class Aead {
     return n == out.length ? out : java.util.Arrays.copyOf(out, n);
   }
 
-  static String b64(byte[] b) { return Base64.getEncoder().encodeToString(b); }
+  public static String b64(byte[] b) { return Base64.getEncoder().encodeToString(b); }
 
-  static byte[] unb64(String s) {
+  public static byte[] unb64(String s) {
     try {
       return Base64.getDecoder().decode(s);
     } catch (IllegalArgumentException e) {

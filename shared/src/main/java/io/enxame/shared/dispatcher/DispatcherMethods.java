@@ -34,4 +34,10 @@ public final class DispatcherMethods {
 
   public static final ServiceMethod<IssueNodeCertificateResponse, IssueNodeCertificateRequest> ISSUE_CERT_CLIENT = ServiceMethod.client(
       SERVICE, "IssueNodeCertificate", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(IssueNodeCertificateResponse.newBuilder()));
+
+  public static final ServiceMethod<JoinManagerRequest, JoinManagerResponse> JOIN_MANAGER_SERVER = ServiceMethod.server(
+      SERVICE, "JoinManager", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(JoinManagerRequest.newBuilder()));
+
+  public static final ServiceMethod<JoinManagerResponse, JoinManagerRequest> JOIN_MANAGER_CLIENT = ServiceMethod.client(
+      SERVICE, "JoinManager", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(JoinManagerResponse.newBuilder()));
 }

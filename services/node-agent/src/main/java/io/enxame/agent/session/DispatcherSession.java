@@ -1,5 +1,6 @@
 package io.enxame.agent.session;
 
+import io.enxame.shared.model.SwarmDefaults;
 import io.enxame.shared.dispatcher.AgentMessage;
 import io.enxame.shared.dispatcher.Assignments;
 import io.enxame.shared.dispatcher.DispatcherMessage;
@@ -173,7 +174,7 @@ public final class DispatcherSession {
       accepted = true;
       backoff.reset();
       LOG.info("node {}: session accepted by {}", hello.getNodeId(), dispatcher);
-      long period = heartbeatMillis > 0 ? heartbeatMillis : 5000;
+      long period = heartbeatMillis > 0 ? heartbeatMillis : SwarmDefaults.HEARTBEAT_MILLIS;
       if (heartbeatTimer < 0) {
         heartbeatTimer = vertx.setPeriodic(period, id -> write(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build()));
       }

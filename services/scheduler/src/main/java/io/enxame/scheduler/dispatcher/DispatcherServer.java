@@ -1,5 +1,6 @@
 package io.enxame.scheduler.dispatcher;
 
+import io.enxame.shared.model.SwarmDefaults;
 import io.enxame.scheduler.view.ClusterView;
 import io.enxame.shared.dispatcher.AgentMessage;
 import io.enxame.shared.dispatcher.DispatcherMessage;
@@ -100,7 +101,7 @@ public final class DispatcherServer {
   }
 
   private long heartbeatMillis() {
-    return view.cluster().map(c -> Json.number(c, "Spec.Dispatcher.HeartbeatPeriod")).map(ns -> ns / 1_000_000).orElse(5000L);
+    return view.cluster().map(c -> Json.number(c, "Spec.Dispatcher.HeartbeatPeriod")).map(ns -> ns / 1_000_000).orElse(SwarmDefaults.HEARTBEAT_MILLIS);
   }
 
   private void session(GrpcServerRequest<AgentMessage, DispatcherMessage> call) {
@@ -244,8 +245,9 @@ public final class DispatcherServer {
   }
 
   private void expireSilentSessions() {
-    long limit = heartbeatMillis() * 3_000_000L;
-    new ArrayList<>(sessions.values()).stream().filter(s -> s.silentNanos() > limit).forEach(s -> {
+    long period = heartbeatMillis();
+    // An agent accepted before the period was lowered still beats at the old one until it reconnects.
+    new ArrayList<>(sessions.values()).stream().filter(s -> s.silentNanos() > Math.max(period, s.heartbeatMillis()) * 3_000_000L).forEach(s -> {
       LOG.warn("node " + s.nodeId() + " missed its heartbeats");
       s.close();
       if (sessions.remove(s.nodeId(), s)) {

@@ -60,11 +60,17 @@ final class NodeSession {
     if (payloads.getItemsCount() > 0) send(DispatcherMessage.newBuilder().setPayloads(payloads).build());
   }
 
+  private volatile long heartbeatMillis;
+
   void touch() { lastSeenNanos = System.nanoTime(); }
 
   long silentNanos() { return System.nanoTime() - lastSeenNanos; }
 
+  /** The period this session's agent was told to beat at (it keeps it until it reconnects). */
+  long heartbeatMillis() { return heartbeatMillis; }
+
   void accept(long heartbeatMillis) {
+    this.heartbeatMillis = heartbeatMillis;
     send(DispatcherMessage.newBuilder().setAccepted(SessionAccepted.newBuilder()
         .setSessionId(id).setHeartbeatPeriodMillis(heartbeatMillis)).build());
   }

@@ -38,6 +38,7 @@ public final class Orchestrator {
   private boolean inFlight;
   private long awaitIndex;
   private boolean stopped;
+  private boolean active = true;
 
   public Orchestrator(Vertx vertx, ClusterView view, StoreClient store, Clock clock) {
     this.vertx = vertx;
@@ -55,6 +56,17 @@ public final class Orchestrator {
     });
   }
 
+  /**
+   * Whether this orchestrator decides. Among several managers only the one beside the store's leader does, as in
+   * swarmkit: two deciding from their own views would fill the same slot twice.
+   */
+  public void active(boolean active) {
+    if (this.active == active) return;
+    this.active = active;
+    LOG.info(active ? "orchestrating: this manager's store member leads" : "standing by: another manager leads");
+    if (active) trigger();
+  }
+
   public void stop() {
     stopped = true;
     if (pendingTimer >= 0) vertx.cancelTimer(pendingTimer);
@@ -62,7 +74,7 @@ public final class Orchestrator {
   }
 
   private void reconcileAll() {
-    if (inFlight || !view.loaded() || view.index() < awaitIndex) return; // the view's catch-up triggers again
+    if (!active || inFlight || !view.loaded() || view.index() < awaitIndex) return; // the view's catch-up triggers again
     Instant now = clock.instant();
     NodeLoad load = NodeLoad.of(view.all(Kind.TASKS));
     List<JsonObject> ops = new ArrayList<>();

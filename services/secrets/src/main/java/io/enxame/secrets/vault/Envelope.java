@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
  * the object's kind and ID, so a sealed field copied onto another object does not open.
  */
 public final class Envelope {
+  private static final String KEY_OFFER_AAD = "enxame secrets key";
   private final byte[] secretsKey;
 
   public Envelope(byte[] secretsKey) {
@@ -42,6 +43,12 @@ public final class Envelope {
       java.util.Arrays.fill(dataKey, (byte) 0);
     }
   }
+
+  /** The secrets key itself, sealed to a manager that joins, so that its secrets service opens what this one sealed. */
+  public JsonObject sealKeyFor(byte[] joinerKey) { return SealedBox.seal(joinerKey, secretsKey, KEY_OFFER_AAD); }
+
+  /** The joiner's side of {@link #sealKeyFor}. */
+  public static byte[] openOfferedKey(SealedBox.KeyPair joiner, JsonObject sealedKey) { return joiner.open(sealedKey, KEY_OFFER_AAD); }
 
   private static String dataAad(String kind, String id) { return Released.associatedData(kind, id); }
 

@@ -47,6 +47,10 @@ public final class VaultApi {
     serve(Addresses.SECRETS_TRANSIT_KEY, body -> Future.succeededFuture(new JsonObject().put("publicKey", key)));
     serve(Addresses.SECRETS_CREATE, this::create);
     serve(Addresses.SECRETS_RELEASE, this::release);
+    serve(Addresses.SECRETS_KEY_OFFER, body -> {
+      byte[] joiner = decodeKey(body.getString("publicKey"), "publicKey");
+      return vertx.executeBlocking(() -> new JsonObject().put("key", envelope.sealKeyFor(joiner)), false);
+    });
   }
 
   public void unregister() {
@@ -85,7 +89,7 @@ public final class VaultApi {
   private Future<JsonObject> release(JsonObject body) {
     String kind = body.getString("kind", "");
     ObjectSpecs.noun(kind);
-    byte[] recipient = decodeKey(body.getString("recipientKey"));
+    byte[] recipient = decodeKey(body.getString("recipientKey"), "recipientKey");
     Set<String> ids = new HashSet<>();
     body.getJsonArray("ids", new JsonArray()).forEach(o -> ids.add(String.valueOf(o)));
     return store.list(kindOf(kind)).compose(objects -> vertx.executeBlocking(() -> {
@@ -99,14 +103,14 @@ public final class VaultApi {
     }, false));
   }
 
-  private static byte[] decodeKey(String b64) {
+  private static byte[] decodeKey(String b64, String field) {
     try {
       byte[] key = Base64.getDecoder().decode(b64 == null ? "" : b64);
       if (SealedBox.isPublicKey(key)) return key;
     } catch (IllegalArgumentException notBase64) {
       // refused below
     }
-    throw Failures.badRequest("recipientKey must be a base64 P-256 public key");
+    throw Failures.badRequest(field + " must be a base64 P-256 public key");
   }
 
   private static Kind kindOf(String wire) {

@@ -11,7 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * The cluster's secrets key (the key-encryption key that wraps every object's data key). It lives in
  * {@code <dataDir>/vault.key}, 32 random bytes readable by the owner only, created on first start and
- * written through a temporary file so a crash never leaves half a key. It never travels on the bus.
+ * written through a temporary file so a crash never leaves half a key. It leaves this process only sealed to a
+ * manager that joins ({@link Envelope#sealKeyFor}).
  */
 public final class VaultKey {
   static final String FILE = "vault.key";
@@ -19,7 +20,13 @@ public final class VaultKey {
   private VaultKey() {}
 
   /** Blocking: reads the key, or creates it when the directory has none. */
-  public static byte[] loadOrCreate(Path dir) throws IOException {
+  public static byte[] loadOrCreate(Path dir) throws IOException { return loadOrKeep(dir, Aead.newKey()); }
+
+  /**
+   * Blocking: reads the key, or keeps {@code fresh} as the key when the directory has none (a new key, or the
+   * cluster's key handed to a manager that joins).
+   */
+  public static byte[] loadOrKeep(Path dir, byte[] fresh) throws IOException {
     Path file = dir.resolve(FILE);
     if (Files.exists(file)) {
       byte[] key = Files.readAllBytes(file);
@@ -27,7 +34,7 @@ public final class VaultKey {
       return key;
     }
     Files.createDirectories(dir);
-    byte[] key = Aead.newKey();
+    byte[] key = fresh.clone();
     Path tmp = Files.createTempFile(dir, FILE, ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.write(tmp, key);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
