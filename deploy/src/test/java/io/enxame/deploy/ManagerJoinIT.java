@@ -81,6 +81,10 @@ class ManagerJoinIT {
           () -> DockerCli.lines(cli.run("node", "ls", "--format", "{{.ID}} {{.ManagerStatus}} {{.Status}}").out()),
           lines -> lines.contains(first.nodeId() + " Leader Ready") && lines.contains(second.nodeId() + " Reachable Ready"));
     }
+    // Leaving without --force is refused with moby's count, from the live group.
+    DockerCli.Result leave = atSecond.run("swarm", "leave");
+    assertThat(leave.exit()).isNotZero();
+    assertThat(leave.err()).contains("Removing this node leaves 1 managers out of 2. Without a Raft quorum your swarm will be inaccessible.");
     // The store's data key reached the joiner sealed to it; it keeps its own wrapped copy.
     assertThat(Files.exists(secondDir.resolve("keys").resolve("dek"))).isTrue();
 

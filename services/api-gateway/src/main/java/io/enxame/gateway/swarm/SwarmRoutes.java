@@ -26,6 +26,9 @@ public final class SwarmRoutes {
   static final String INIT_BY_LAUNCHER = "This node is not part of a swarm yet, and Enxame does not create one through"
       + " the Docker API: run \"enxame up\" to initialise the swarm.";
 
+  static final String LEAVE_NOT_BUILT = "Enxame cannot take a manager out of the swarm yet: stop this node's enxame"
+      + " process instead (its Raft member then counts as unreachable).";
+
   private final StoreClient store;
   private final ClusterReader clusters;
 
@@ -41,6 +44,16 @@ public final class SwarmRoutes {
     router.post("/swarm/update").handler(Replies.of(this::update));
     router.get("/swarm/unlockkey").handler(Replies.of(this::unlockKey));
     router.post("/swarm/unlock").handler(Replies.of(this::unlock));
+    router.post("/swarm/leave").handler(Replies.of(this::leave));
+  }
+
+  /**
+   * Every node with a gateway is a manager, so without {@code force} leaving is refused as moby refuses it, with
+   * its count of reachable and unreachable managers from the live Raft state. Leaving itself is not built yet.
+   */
+  private Future<Reply> leave(RoutingContext ctx) {
+    if (Requests.bool(ctx, "force")) return Future.failedFuture(Failures.unavailable(LEAVE_NOT_BUILT));
+    return store.members().compose(view -> Future.failedFuture(Failures.unavailable(LeaveRefusal.of(view))));
   }
 
   private Future<Reply> inspect(RoutingContext ctx) {
