@@ -12,6 +12,7 @@ connections="${CONNECTIONS:-16}"
 threads="${THREADS:-1}"
 warmup="${WARMUP:-5}"
 port="${ENXAME_PORT:-23751}"
+tls_port="${ENXAME_TLS_PORT:-23761}"
 published="${PUBLISHED:-18080}"
 haproxy_port="${HAPROXY_PORT:-18081}"
 image="enxame-bench/httpbench:latest"
@@ -20,13 +21,18 @@ docker_cli="${DOCKER_CLI:-/usr/local/bin/docker}"
 "$root/scripts/ensure-docker.sh"
 command -v wrk >/dev/null && command -v haproxy >/dev/null || apt-get install -y -qq wrk haproxy >&2
 
+# Other benchmarks and tests share the machine: refuse to start on a port someone else listens on.
+for p in "$port" "$tls_port" 23771 23781 "$published" "$haproxy_port"; do
+  if ss -Hltn "sport = :$p" | grep -q .; then echo "port $p is in use (another run?)" >&2; exit 1; fi
+done
+
 work="$(mktemp -d)"
 if ! docker image inspect "$image" >/dev/null 2>&1; then
   gcc -static -O2 -pthread -o "$work/httpbench" "$root/bench/httpbench.c"
   tar -C "$work" -c httpbench | docker import -c 'CMD ["/httpbench", "80"]' - "$image" >/dev/null
 fi
 
-"$root/enxame" up --data-dir "$work/data" --port "$port" --dispatcher-port 23771 --raft-port 23781 >"$work/enxame.log" 2>&1 &
+"$root/enxame" up --data-dir "$work/data" --port "$port" --tls-port "$tls_port" --dispatcher-port 23771 --raft-port 23781 >"$work/enxame.log" 2>&1 &
 enxame_pid=$!
 haproxy_pid=""
 cleanup() {
@@ -87,6 +93,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1
 
 declare -A url=([direct]="http://${ips[0]}:80/" [mesh]="http://127.0.0.1:$published/" [haproxy]="http://127.0.0.1:$haproxy_port/")
 declare -A result rps p50 p99
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 for mode in keep-alive close; do
   headers=(); [ "$mode" = close ] && headers=(-H "Connection: close")
   for target in direct mesh haproxy; do # one untimed round each (JIT, caches)
@@ -107,6 +114,7 @@ done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "wrk -t$threads -c$connections -d${duration}s --latency, median of $runs interleaved runs after a ${warmup}s warm-up each; backends: 2 tasks of $image"
+echo "load average at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| mode | path | req/s | p50 (ms) | p99 (ms) | req/s ÷ direct | p50 ÷ direct | p99 ÷ direct |"
 echo "|---|---|---|---|---|---|---|---|"

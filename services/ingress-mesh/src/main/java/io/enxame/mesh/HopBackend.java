@@ -45,12 +45,12 @@ final class HopBackend extends ByteToMessageDecoder {
     }
     Channel inbound = ctx.channel();
     inbound.config().setAutoRead(false);
-    ChannelFuture connected = new Bootstrap().group(inbound.eventLoop()).channel(mesh.transport.socket())
+    InetSocketAddress address = new InetSocketAddress(d.ip(), d.port());
+    ChannelFuture connected = new Bootstrap().group(inbound.eventLoop()).channelFactory(mesh.transport.socketTo(address))
         .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TcpFrontend.CONNECT_TIMEOUT_MS)
         .handler(new Relay(inbound, new LongAdder()))
-        .connect(new InetSocketAddress(d.ip(), d.port()));
+        .connect(address);
     connected.addListener(f -> {
       if (!f.isSuccess()) {
         refused.increment();

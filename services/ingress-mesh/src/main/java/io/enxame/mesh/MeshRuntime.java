@@ -2,11 +2,15 @@ package io.enxame.mesh;
 
 import io.enxame.shared.dispatcher.MeshPeer;
 import io.enxame.shared.dispatcher.RouteTable;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -44,6 +48,13 @@ final class MeshRuntime {
     localBackends = Set.copyOf(local);
   }
 
+  /** The I/O threads' event loops. */
+  List<EventLoop> loops() {
+    List<EventLoop> loops = new ArrayList<>();
+    for (EventExecutor e : group) loops.add((EventLoop) e);
+    return loops;
+  }
+
   boolean isLocal(Target t) { return t.nodeId.equals(nodeId); }
 
   /** A target can take a flow from here when it runs on this node or its node's mesh is connected. */
@@ -51,7 +62,7 @@ final class MeshRuntime {
 
   /** Where to connect for a target: the task itself, or its node's mesh. */
   InetSocketAddress connectAddress(Target t) {
-    return isLocal(t) ? new InetSocketAddress(t.ip, t.port) : peers.get(t.nodeId);
+    return isLocal(t) ? t.address : peers.get(t.nodeId);
   }
 
   boolean isLocalBackend(String ip, int port) { return localBackends.contains(ip + ":" + port); }

@@ -61,7 +61,6 @@ public final class MeshVerticle extends VerticleBase {
   private Future<Void> listenInternal(MeshConfig config) {
     var bound = new ServerBootstrap().group(group).channel(mesh.transport.server())
         .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {

@@ -1,5 +1,6 @@
 package io.enxame.mesh;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -11,6 +12,8 @@ final class Target {
   final String nodeId;
   final String ip;
   final int port;
+  /** {@code ip:port}, parsed once per table rather than once per connection. */
+  final InetSocketAddress address;
   final AtomicInteger active = new AtomicInteger();
 
   Target(String taskId, String nodeId, String ip, int port) {
@@ -18,6 +21,7 @@ final class Target {
     this.nodeId = nodeId;
     this.ip = ip;
     this.port = port;
+    this.address = new InetSocketAddress(ip, port);
   }
 
   boolean sameAs(String taskId, String nodeId, String ip, int port) {

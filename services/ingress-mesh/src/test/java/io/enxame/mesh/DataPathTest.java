@@ -46,11 +46,16 @@ class DataPathTest {
 
   private int publish() {
     int published = Ports.free();
-    ports.apply(RouteTable.newBuilder().addRoutes(Route.newBuilder().setProtocol("tcp").setPublishedPort(published)
-        .setTargetPort(backend.getLocalPort()).setServiceId("svc1").setServiceName("bulk").setLb(MeshLabels.ROUND_ROBIN)
-        .addBackends(Backend.newBuilder().setTaskId("task1").setNodeId(NODE).setIp("127.0.0.1"))).build());
+    ports.apply(table(published));
     ports.port("tcp/" + published).bound().syncUninterruptibly();
     return published;
+  }
+
+  /** The published port routed to the test's backend socket. */
+  private RouteTable table(int published) {
+    return RouteTable.newBuilder().addRoutes(Route.newBuilder().setProtocol("tcp").setPublishedPort(published)
+        .setTargetPort(backend.getLocalPort()).setServiceId("svc1").setServiceName("bulk").setLb(MeshLabels.ROUND_ROBIN)
+        .addBackends(Backend.newBuilder().setTaskId("task1").setNodeId(NODE).setIp("127.0.0.1"))).build();
   }
 
   @Test
@@ -93,6 +98,46 @@ class DataPathTest {
       assertThat(read).isEqualTo(total);
     }
     writer.join(5000);
+  }
+
+  @Test
+  void everyIoThreadListensAndEachFlowGetsWhatItsClientSentBeforeTheBackendWasUp() throws Exception {
+    // Two I/O threads: with epoll, two listening sockets (SO_REUSEPORT) for the port. Each client writes at
+    // once, before the mesh's backend connection is up; the backend echoes a line.
+    MultiThreadIoEventLoopGroup two = Transport.best().group(2);
+    PublishedPorts twoPorts = new PublishedPorts(new MeshRuntime(NODE, Transport.best(), two, new MeshMetrics()), "127.0.0.1");
+    Thread echo = new Thread(() -> {
+      while (!backend.isClosed()) {
+        try (Socket s = backend.accept()) {
+          String line = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine();
+          s.getOutputStream().write(("echo " + line + "\n").getBytes());
+        } catch (IOException e) {
+          // the backend was closed by the test
+        }
+      }
+    });
+    echo.start();
+    try {
+      int published = Ports.free();
+      twoPorts.apply(table(published));
+      twoPorts.port("tcp/" + published).bound().syncUninterruptibly();
+      if (Transport.best().reusePort()) {
+        Process ss = new ProcessBuilder("ss", "-Hltn", "sport = :" + published).start();
+        assertThat(new String(ss.getInputStream().readAllBytes()).lines().count()).isEqualTo(2);
+      }
+      for (int i = 0; i < 50; i++) {
+        try (Socket client = new Socket("127.0.0.1", published)) {
+          client.getOutputStream().write(("hello " + i + "\n").getBytes());
+          String reply = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream())).readLine();
+          assertThat(reply).isEqualTo("echo hello " + i);
+        }
+      }
+    } finally {
+      twoPorts.closeAll();
+      backend.close();
+      echo.join(5000);
+      two.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+    }
   }
 
   @Test
