@@ -21,11 +21,16 @@ import java.util.Objects;
  */
 final class ClusterState {
   private final Map<Kind, Map<String, JsonObject>> objects = new EnumMap<>(Kind.class);
+  /** For kinds whose names are unique: name → ID of the committed object that holds it (a write checks one entry, not every object). */
+  private final Map<Kind, Map<Object, String>> names = new EnumMap<>(Kind.class);
   /** Raft index of the last transaction that changed something: the prevIndex of the next change event. */
   private long lastChangeIndex;
 
   ClusterState() {
-    for (Kind k : Kind.values()) objects.put(k, new LinkedHashMap<>());
+    for (Kind k : Kind.values()) {
+      objects.put(k, new LinkedHashMap<>());
+      if (k.uniqueNamePath().isPresent()) names.put(k, new HashMap<>());
+    }
   }
 
   record Outcome(JsonObject reply, JsonArray changes, long prevIndex) {}
@@ -54,10 +59,7 @@ final class ClusterState {
         default -> throw new StoreError(Failures.BAD_REQUEST, "unknown store operation: " + action);
       }
     }
-    staged.forEach((kind, stage) -> stage.forEach((id, obj) -> {
-      if (obj == null) objects.get(kind).remove(id);
-      else objects.get(kind).put(id, obj);
-    }));
+    staged.forEach((kind, stage) -> stage.forEach((id, obj) -> commit(kind, id, obj)));
     long prev = lastChangeIndex;
     if (!changes.isEmpty()) lastChangeIndex = index;
     return new Outcome(new JsonObject().put("index", index).put("objects", results), changes, prev);
@@ -114,6 +116,16 @@ final class ClusterState {
     return gone;
   }
 
+  /** Puts an object in place of the committed one with its ID (null removes it), keeping the name index in step. */
+  private void commit(Kind kind, String id, JsonObject obj) {
+    JsonObject old = obj == null ? objects.get(kind).remove(id) : objects.get(kind).put(id, obj);
+    Map<Object, String> index = names.get(kind);
+    if (index == null) return;
+    String path = kind.uniqueNamePath().orElseThrow();
+    if (old != null && Json.at(old, path) != null) index.remove(Json.at(old, path), id);
+    if (obj != null && Json.at(obj, path) != null) index.put(Json.at(obj, path), id);
+  }
+
   private static void record(JsonArray results, JsonArray changes, String action, Kind kind, JsonObject obj) {
     results.add(obj);
     if (obj != null) changes.add(change(action, kind, obj.getString("ID"), obj));
@@ -138,24 +150,19 @@ final class ClusterState {
     }
   }
 
+  /**
+   * Whether another object, as this transaction sees them, has the same name: one of the transaction's own
+   * staged objects, or the committed holder of the name unless the transaction changes or removes it.
+   */
   private void checkUniqueName(Kind kind, Map<String, JsonObject> stage, JsonObject obj, String id) {
     kind.uniqueNamePath().ifPresent(path -> {
       Object name = Json.at(obj, path);
       if (name == null) return;
-      boolean taken = view(kind, stage).stream()
-          .anyMatch(other -> !id.equals(other.getString("ID")) && name.equals(Json.at(other, path)));
+      String holder = names.get(kind).get(name);
+      boolean taken = holder != null && !holder.equals(id) && !stage.containsKey(holder)
+          || stage.entrySet().stream().anyMatch(e -> !id.equals(e.getKey()) && e.getValue() != null && name.equals(Json.at(e.getValue(), path)));
       if (taken) throw new StoreError(Failures.CONFLICT, "name conflicts with an existing object");
     });
-  }
-
-  /** The objects of a kind as the transaction sees them: committed state overlaid with its own staged changes. */
-  private List<JsonObject> view(Kind kind, Map<String, JsonObject> stage) {
-    Map<String, JsonObject> merged = new HashMap<>(objects.get(kind));
-    stage.forEach((id, obj) -> {
-      if (obj == null) merged.remove(id);
-      else merged.put(id, obj);
-    });
-    return List.copyOf(merged.values());
   }
 
   private JsonObject current(Kind kind, Map<String, JsonObject> stage, String id) {
@@ -190,13 +197,14 @@ final class ClusterState {
 
   void load(JsonObject json) {
     objects.values().forEach(Map::clear);
+    names.values().forEach(Map::clear);
     lastChangeIndex = json.getLong("lastChangeIndex", 0L);
     JsonObject kinds = json.getJsonObject("kinds", new JsonObject());
     for (String name : kinds.fieldNames()) {
       Kind kind = Kind.fromWire(name).orElseThrow(() -> new IllegalStateException("snapshot holds unknown kind " + name));
       for (Object o : kinds.getJsonArray(name)) {
         JsonObject obj = (JsonObject) o;
-        objects.get(kind).put(obj.getString("ID"), obj);
+        commit(kind, obj.getString("ID"), obj);
       }
     }
   }

@@ -2,10 +2,14 @@ package io.enxame.store;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.RaftClientRpc;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
@@ -22,6 +26,7 @@ import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.SizeInBytes;
@@ -46,7 +51,8 @@ import java.util.concurrent.TimeUnit;
  * leader after one, and the first candidate usually wins), client requests time out after 1 s and are
  * retried every 100 ms with the same call id (the retry cache answers a retried write that was already
  * applied, so it is never applied twice) for at most {@link #CLIENT_ATTEMPTS} attempts, so that with no
- * quorum a write fails in a few seconds instead of hanging.
+ * quorum a write fails in a few seconds instead of hanging. The transport ({@link StoreGrpc}, {@link
+ * DetachedReconnects}) carries fixes of Ratis 3.2.2 that failover depends on.
  */
 final class RaftNode implements AutoCloseable {
   static final int CLIENT_ATTEMPTS = 40;
@@ -151,30 +157,39 @@ final class RaftNode implements AutoCloseable {
 
   static RaftClient client(RaftProperties props, RaftGroup group) {
     RetryPolicy retry = RetryPolicies.retryUpToMaximumCountWithFixedSleep(CLIENT_ATTEMPTS, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
-    return RaftClient.newBuilder().setProperties(props).setRaftGroup(group).setRetryPolicy(retry).build();
+    ClientId id = ClientId.randomId();
+    RaftClientRpc rpc = new StoreGrpc.Factory(new Parameters()).newRaftClientRpc(id, props);
+    return RaftClient.newBuilder().setClientId(id).setProperties(props).setRaftGroup(group).setRetryPolicy(retry)
+        .setClientRpc(new DetachedReconnects(rpc)).build();
   }
 
   static RaftProperties properties(StoreConfig cfg) throws IOException {
     Path dir = raftDir(cfg);
     RaftProperties props = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(props, List.of(dir.toFile()));
+    RaftConfigKeys.Rpc.setType(props, new StoreGrpc());
     GrpcConfigKeys.Server.setHost(props, cfg.raftHost());
     GrpcConfigKeys.Server.setPort(props, cfg.raftPort());
     RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, cfg.snapshotThreshold());
-    // The log is purged up to the latest snapshot, but never past what every member has committed, less one
-    // snapshot interval: a member that restarts behind the others then always finds the entry before its next
-    // one in the leader's log. Purging up to the snapshot alone hit a Ratis 3.2.2 appender failure ("Previous
-    // TermIndex not found") when a lagging member's next index fell exactly on the first entry left after a
-    // purge, which stalled a group of three in the fault test. The price: while a member is down, the log
-    // grows until it is back (etcd keeps entries for slow followers too); a new member gets the snapshot.
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, false);
+    // Disk stays bounded: after each snapshot the log is purged up to it, less one snapshot interval kept for
+    // members a little behind; one further behind (down for long, or new) gets the snapshot. (Ratis 3.2.2 could
+    // not send it when the member needed exactly the first entry left after a purge: see StoreGrpc.)
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
     RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(cfg.snapshotThreshold(), 1024));
     RaftServerConfigKeys.Log.setPurgePreservationLogNum(props, cfg.snapshotThreshold());
     RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(cfg.logSegmentBytes()));
     RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
+    // A leader retries a member that stopped answering every 100 ms, not every 5 s once 30 attempts failed
+    // (Ratis's default "1ms,10, 1s,20, 5s,1000"): a member back from a restart hears from it before its election
+    // timeout, instead of starting elections it cannot win while the leader, hearing from no majority, steps down.
+    RaftServerConfigKeys.Log.Appender.setRetryPolicy(props, "1ms,10, 100ms,1000000000");
+    // A leader that stepped down for want of a majority may stand again after an ordinary election timeout, not
+    // 10 s later (Ratis's default): it may be the only member up to date enough to win. Pre-vote already keeps a
+    // member that is cut off from disrupting the others.
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
     RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(1, TimeUnit.SECONDS));
     return props;
   }
@@ -267,15 +282,19 @@ final class RaftNode implements AutoCloseable {
     return new JsonObject().put("leaderId", leader).put("members", members);
   }
 
+  /** This member's Raft log (tests look at its indices). */
+  RaftLog log() throws IOException { return server.getDivision(groupId).getRaftLog(); }
+
   /** Whether this member started from a data dir it had written before (a restart), rather than a fresh one. */
   boolean recovered() { return recovered; }
 
+  /** The server first: a leader that is going away stops leading at once, without waiting for its client's channels. */
   @Override
   public void close() throws IOException {
     try {
-      client.close();
-    } finally {
       server.close();
+    } finally {
+      client.close();
     }
   }
 }

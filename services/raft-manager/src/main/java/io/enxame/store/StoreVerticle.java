@@ -170,4 +170,7 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> members() { return vertx.executeBlocking(() -> raft.members()); }
+
+  /** The Ratis member, null while locked or starting (in-process tests look at its log). */
+  RaftNode raft() { return raft; }
 }

@@ -41,6 +41,26 @@ class ClusterStateTest {
   }
 
   @Test
+  void aNameIsFreeOnceItsHolderIsRenamedOrDeletedEvenInTheSameTransaction() {
+    state.apply(tx(StoreOp.create(Kind.SERVICES, service("s1", "web")), StoreOp.create(Kind.SERVICES, service("s2", "db"))), 1);
+    // s1 takes a new name and s3 the old one, in one transaction; s2 is deleted and s4 takes its name.
+    state.apply(tx(StoreOp.update(Kind.SERVICES, service("s1", "www"), 1L), StoreOp.create(Kind.SERVICES, service("s3", "web"))), 2);
+    state.apply(tx(StoreOp.delete(Kind.SERVICES, "s2"), StoreOp.create(Kind.SERVICES, service("s4", "db"))), 3);
+    assertThat(state.list(Kind.SERVICES)).extracting(o -> ((JsonObject) o).getJsonObject("Spec").getString("Name"))
+        .containsExactlyInAnyOrder("www", "web", "db");
+    // The index follows renames and deletions: the names in use are refused, the freed one is not, after a snapshot too.
+    ClusterState copy = new ClusterState();
+    copy.load(state.toJson());
+    for (ClusterState s : java.util.List.of(state, copy)) {
+      for (String taken : java.util.List.of("www", "web", "db")) {
+        assertThatThrownBy(() -> s.apply(tx(StoreOp.create(Kind.SERVICES, service("x", taken))), 4))
+            .isInstanceOfSatisfying(StoreError.class, e -> assertThat(e.status()).isEqualTo(409));
+      }
+      s.apply(tx(StoreOp.create(Kind.SERVICES, service("x", "api"))), 4);
+    }
+  }
+
+  @Test
   void staleVersionIsRefused() {
     state.apply(tx(StoreOp.create(Kind.SERVICES, service("s1", "web"))), 1);
     state.apply(tx(StoreOp.update(Kind.SERVICES, service("s1", "web").put("Labels", new JsonObject()), 1L)), 2);

@@ -12,6 +12,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import org.apache.ratis.server.raftlog.RaftLog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +37,7 @@ final class StoreGroup implements AutoCloseable {
     final int port;
     Vertx vertx;
     StoreClient client;
+    StoreVerticle verticle;
 
     Member(int index, String id, Path dir, int port) {
       this.index = index;
@@ -42,6 +47,15 @@ final class StoreGroup implements AutoCloseable {
     }
 
     boolean alive() { return vertx != null; }
+
+    /** This member's Raft log, while it runs. */
+    RaftLog log() {
+      try {
+        return verticle.raft().log();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
 
     String raftAddress() { return "127.0.0.1:" + port; }
   }
@@ -95,7 +109,8 @@ final class StoreGroup implements AutoCloseable {
     }
     m.vertx = Vertx.vertx();
     m.client = new StoreClient(m.vertx.eventBus());
-    await(m.vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(config)));
+    m.verticle = new StoreVerticle();
+    await(m.vertx.deployVerticle(m.verticle, new DeploymentOptions().setConfig(config)));
   }
 
   /** Stops a member at once: its Raft server closes without handing over leadership, and its bus with it. */

@@ -8,6 +8,7 @@ import io.enxame.shared.testing.Eventually;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +67,41 @@ class StoreGroupIT {
         assertThat(await(m.client.get(Kind.CONFIGS, "after-kill")).getString("Value")).isEqualTo("yes");
         assertThat(await(m.client.get(Kind.CONFIGS, "k39")).getString("Value")).isEqualTo("v39");
       }
+    }
+  }
+
+  /**
+   * What stalled the fault test on Ratis 3.2.2 (RATIS-2487, see {@link StoreGrpc}): a member comes back needing
+   * exactly the leader's first log entry, the one before it purged and not the snapshot's last. It must catch up,
+   * so that the group still commits when it is one of the two members left.
+   */
+  @Test
+  void aMemberThatNeedsTheFirstEntryLeftAfterAPurgeCatchesUp() {
+    // Segments large enough to roll only when a term starts; snapshots (and purges) every 8 entries.
+    JsonObject tuning = new JsonObject().put("snapshotThreshold", 8).put("logSegmentBytes", 1 << 20);
+    try (StoreGroup group = StoreGroup.start(root, 3, tuning)) {
+      put(group.member(0).client, "a", "1");
+      StoreGroup.Member leader = group.leader();
+      StoreGroup.Member lagging = group.alive().stream().filter(m -> m != leader).findFirst().orElseThrow();
+      // Once it holds and has committed the leader's whole log, it goes down.
+      long last = Eventually.until("the follower in step with the leader", Duration.ofSeconds(10), () -> {
+        TermIndex mine = lagging.log().getLastEntryTermIndex();
+        boolean inStep = mine.equals(leader.log().getLastEntryTermIndex()) && lagging.log().getLastCommittedIndex() == mine.getIndex();
+        return inStep ? mine.getIndex() : -1L;
+      }, index -> index > 0);
+      group.kill(lagging);
+      // A new term: its leader opens a new log segment at its first entry, the one the lagging member needs next.
+      group.kill(leader);
+      group.restart(leader);
+      for (int i = 0; i < 40; i++) put(group.alive().get(0).client, "b" + i, "v" + i);
+      StoreGroup.Member newLeader = group.leader();
+      Eventually.until("the leader's log purged up to the entry the lagging member needs", Duration.ofSeconds(10),
+          () -> newLeader.log().getStartIndex(), start -> start == last + 1);
+
+      group.restart(lagging);
+      group.kill(group.alive().stream().filter(m -> m != newLeader && m != lagging).findFirst().orElseThrow());
+      put(newLeader.client, "c", "after");
+      assertThat(await(lagging.client.get(Kind.CONFIGS, "b39")).getString("Value")).isEqualTo("v39");
     }
   }
 
