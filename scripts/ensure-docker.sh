@@ -14,7 +14,9 @@ fi
 
 if ! docker info >/dev/null 2>&1; then
   echo "ensure-docker: starting dockerd" >&2
-  nohup dockerd >/tmp/enxame-dockerd.log 2>&1 &
+  # In a session of its own: when the shell or job that ran this script is stopped (its process group
+  # killed), the engine and every container on it must not go with it.
+  setsid nohup dockerd >/tmp/enxame-dockerd.log 2>&1 < /dev/null &
 fi
 
 for _ in $(seq 1 60); do
