@@ -13,9 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static io.enxame.store.StoreGroup.await;
 import static io.enxame.store.StoreGroup.failureOf;
@@ -102,6 +106,35 @@ class StoreGroupIT {
       group.kill(group.alive().stream().filter(m -> m != newLeader && m != lagging).findFirst().orElseThrow());
       put(newLeader.client, "c", "after");
       assertThat(await(lagging.client.get(Kind.CONFIGS, "b39")).getString("Value")).isEqualTo("v39");
+    }
+  }
+
+  /**
+   * A manager whose disk was wiped comes back as a new member (as it would rejoin with a new node ID through
+   * {@code enxame join}): it catches up from a snapshot, and the old member stays in the group, unreachable,
+   * until it is removed.
+   */
+  @Test
+  void aMemberWhoseDiskWasWipedRejoinsAsANewMember() throws IOException {
+    JsonObject tuning = new JsonObject().put("snapshotThreshold", 8).put("logSegmentBytes", 4096);
+    try (StoreGroup group = StoreGroup.start(root, 3, tuning)) {
+      for (int i = 0; i < 30; i++) put(group.member(0).client, "k" + i, "v" + i);
+      StoreGroup.Member leader = group.leader();
+      StoreGroup.Member wiped = group.alive().stream().filter(m -> m != leader).findFirst().orElseThrow();
+      group.kill(wiped);
+      try (Stream<Path> files = Files.walk(wiped.dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+
+      StoreGroup.Member fresh = group.add();
+      assertThat(fresh.id).isNotEqualTo(wiped.id);
+      put(fresh.client, "after-wipe", "yes");
+      assertThat(await(fresh.client.get(Kind.CONFIGS, "k29")).getString("Value")).isEqualTo("v29");
+      StoreGroup.Member current = group.leader();
+      assertThat(await(current.client.members()).getJsonArray("members")).hasSize(4);
+      Eventually.until("the wiped member seen unreachable", Duration.ofSeconds(10), () -> reachability(current, wiped.id),
+          "unreachable"::equals);
+      assertThat(reachability(current, fresh.id)).isEqualTo("reachable");
     }
   }
 
