@@ -57,14 +57,6 @@ public interface ContainerRuntime {
 
   /** An open event stream. */
   interface Subscription {
-    /**
-   * Streams a container's log to {@code sink} from a reading thread of the runtime's own. Fails the
-   * returned future only if the read cannot be started; a missing container ends the sink with a failure.
-   */
-  default Future<Subscription> logs(String containerId, LogQuery query, LogSink sink) {
-    return Future.failedFuture(new UnsupportedOperationException("this container runtime cannot read logs"));
-  }
-
-  Future<Void> close();
+    Future<Void> close();
   }
 }
