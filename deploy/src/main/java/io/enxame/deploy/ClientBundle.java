@@ -1,5 +1,6 @@
 package io.enxame.deploy;
 
+import io.enxame.shared.files.AtomicFiles;
 import io.enxame.shared.tls.NodeTls;
 
 import java.io.IOException;
@@ -17,8 +18,8 @@ final class ClientBundle {
       throw new IOException("no client bundle in " + dataDir.resolve(ControlPlaneCertificates.CLIENT_DIR) + ": run enxame up first");
     }
     Files.createDirectories(out);
-    NodeJoin.write(out.resolve("ca.pem"), Files.readString(Path.of(bundle.caPath())), "rw-r--r--");
-    NodeJoin.write(out.resolve("cert.pem"), Files.readString(Path.of(bundle.certPath())), "rw-r--r--");
-    NodeJoin.write(out.resolve("key.pem"), Files.readString(Path.of(bundle.keyPath())), "rw-------");
+    AtomicFiles.write(out.resolve("ca.pem"), Files.readAllBytes(Path.of(bundle.caPath())), "rw-r--r--");
+    AtomicFiles.write(out.resolve("cert.pem"), Files.readAllBytes(Path.of(bundle.certPath())), "rw-r--r--");
+    AtomicFiles.write(out.resolve("key.pem"), Files.readAllBytes(Path.of(bundle.keyPath())), "rw-------");
   }
 }

@@ -1,5 +1,7 @@
 package io.enxame.deploy;
 
+import java.nio.charset.StandardCharsets;
+import io.enxame.shared.files.AtomicFiles;
 import io.enxame.secrets.pki.NodeKeys;
 import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.model.Ids;
@@ -67,8 +69,8 @@ final class ControlPlaneCertificates {
   /** Key 0600, certificates 0644, each written whole. */
   static void save(NodeTls target, String ca, NodeKeys keys, String cert) throws IOException {
     Files.createDirectories(Path.of(target.certPath()).getParent());
-    NodeJoin.write(Path.of(target.caPath()), ca, "rw-r--r--");
-    NodeJoin.write(Path.of(target.keyPath()), keys.keyPem(), "rw-------");
-    NodeJoin.write(Path.of(target.certPath()), cert, "rw-r--r--");
+    AtomicFiles.write(Path.of(target.caPath()), ca.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+    AtomicFiles.write(Path.of(target.keyPath()), keys.keyPem().getBytes(StandardCharsets.UTF_8), "rw-------");
+    AtomicFiles.write(Path.of(target.certPath()), cert.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
   }
 }

@@ -12,7 +12,6 @@ import io.enxame.shared.dispatcher.DispatcherMethods;
 import io.enxame.shared.dispatcher.GetRootCACertificateRequest;
 import io.enxame.shared.dispatcher.IssueNodeCertificateRequest;
 import io.enxame.shared.dispatcher.IssueNodeCertificateResponse;
-import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.tls.JoinToken;
 import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
@@ -27,11 +26,8 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -109,14 +105,6 @@ final class NodeJoin {
     } catch (CertificateException e) {
       throw new IOException("unreadable node certificate: " + e.getMessage(), e);
     }
-  }
-
-  /** Written through a temporary file that has its final permissions from the start (the key is never world-readable). */
-  static void write(Path file, String text, String permissions) throws IOException {
-    Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static <Req, Resp> Future<Resp> unary(GrpcClient client, SocketAddress to, ServiceMethod<Resp, Req> method, Req message) {

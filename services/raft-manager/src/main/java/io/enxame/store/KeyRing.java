@@ -1,5 +1,6 @@
 package io.enxame.store;
 
+import io.enxame.shared.files.AtomicFiles;
 import io.enxame.shared.bus.Failures;
 import io.enxame.shared.store.UnlockKeys;
 import io.enxame.shared.crypto.SealedBox;
@@ -11,8 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -145,26 +144,16 @@ final class KeyRing {
 
   /** Writes {@code kek} first (when it is kept) and then {@code dek}, each atomically; removes {@code kek} under autolock. */
   private void write(boolean autolockOn, long index) throws IOException {
-    if (!autolockOn) atomicWrite(dir.resolve(KEK_FILE), kek);
+    if (!autolockOn) AtomicFiles.write(dir.resolve(KEK_FILE), kek, "rw-------");
     byte[] wrapped = new Sealer(kek, random).seal(dek, DEK_PURPOSE);
     JsonObject stored = new JsonObject().put("autolock", autolockOn).put("policyIndex", index)
         .put("wrapped", Base64.getEncoder().encodeToString(wrapped));
-    atomicWrite(dir.resolve(DEK_FILE), stored.encode().getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(dir.resolve(DEK_FILE), stored.encode().getBytes(StandardCharsets.UTF_8), "rw-------");
     if (autolockOn) Files.deleteIfExists(dir.resolve(KEK_FILE));
     autolock = autolockOn;
     policyIndex = index;
   }
 
-  private static void atomicWrite(Path target, byte[] bytes) throws IOException {
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    Files.write(tmp, bytes);
-    try {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system: the directory's own protection applies
-    }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
 
   /** KEK = HMAC-SHA256 of the unlock key's 32 random bytes under a fixed label (the key is already uniformly random). */
   private static byte[] derive(byte[] unlockKey) {

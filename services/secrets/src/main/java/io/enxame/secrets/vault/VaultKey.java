@@ -1,12 +1,11 @@
 package io.enxame.secrets.vault;
 
+import io.enxame.shared.files.AtomicFiles;
 import io.enxame.shared.crypto.Aead;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The cluster's secrets key (the key-encryption key that wraps every object's data key). It lives in
@@ -35,9 +34,7 @@ public final class VaultKey {
     }
     Files.createDirectories(dir);
     byte[] key = fresh.clone();
-    Path tmp = Files.createTempFile(dir, FILE, ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.write(tmp, key);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.write(file, key, "rw-------");
     return key;
   }
 }
