@@ -41,7 +41,9 @@ public final class Suite {
         .put("dataDir", o.dataDir().toString())
         .put("raftHost", o.advertiseAddr()).put("raftPort", o.raftPort())
         .put("advertiseAddr", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort())
-        .put("initSwarm", joining == null);
+        .put("initSwarm", joining == null)
+        // Raft is mutual TLS with the node certificate (the first manager's arrives once its store is up: RaftTls).
+        .put("tls", NodeTls.inDataDir(o.dataDir()).toConfig());
     JsonObject secrets = new JsonObject().put("dataDir", o.dataDir().resolve("secrets").toString());
     if (joining != null) {
       store.put("join", joining.storeJoin());

@@ -60,19 +60,22 @@ final class RaftNode implements AutoCloseable {
 
   private final RaftServer server;
   private final RaftProperties props;
+  /** The transport's settings (TLS), shared by the server and every client it makes. */
+  private final Parameters parameters;
   private final RaftGroupId groupId;
   private final RaftPeer self;
   private final boolean recovered;
   private volatile RaftClient client;
 
-  private RaftNode(RaftServer server, RaftProperties props, RaftGroupId groupId, RaftPeer self, List<RaftPeer> clientPeers,
-                   boolean recovered) {
+  private RaftNode(RaftServer server, RaftProperties props, Parameters parameters, RaftGroupId groupId, RaftPeer self,
+                   List<RaftPeer> clientPeers, boolean recovered) {
     this.server = server;
     this.recovered = recovered;
     this.props = props;
+    this.parameters = parameters;
     this.groupId = groupId;
     this.self = self;
-    this.client = client(props, RaftGroup.valueOf(groupId, clientPeers));
+    this.client = client(props, parameters, RaftGroup.valueOf(groupId, clientPeers));
   }
 
   /** Starts on an existing data dir (the group's configuration comes from the log), or as the only member of a new group. */
@@ -105,16 +108,18 @@ final class RaftNode implements AutoCloseable {
   private static RaftNode open(StoreConfig cfg, StoreStateMachine stateMachine, RaftGroup group, boolean recovering,
                                List<RaftPeer> clientPeers) throws IOException {
     RaftProperties props = properties(cfg);
+    Parameters parameters = RaftTls.parameters(cfg.tls());
     RaftPeer self = self(cfg);
     RaftServer server = RaftServer.newBuilder()
         .setServerId(self.getId())
+        .setParameters(parameters)
         .setGroup(group)
         .setStateMachine(stateMachine)
         .setProperties(props)
         .setOption(recovering ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
     server.start();
-    RaftNode node = new RaftNode(server, props, group.getGroupId(), self, clientPeers, recovering);
+    RaftNode node = new RaftNode(server, props, parameters, group.getGroupId(), self, clientPeers, recovering);
     if (recovering) node.reconnectClient();
     return node;
   }
@@ -128,7 +133,7 @@ final class RaftNode implements AutoCloseable {
     List<RaftPeer> peers = new ArrayList<>(server.getDivision(groupId).getRaftConf().getAllPeers());
     if (peers.stream().noneMatch(p -> p.getId().equals(self.getId()))) peers.add(self);
     RaftClient previous = client;
-    client = client(props, RaftGroup.valueOf(groupId, peers));
+    client = client(props, parameters, RaftGroup.valueOf(groupId, peers));
     // Closing waits for the client's own threads, which may be the caller: close elsewhere.
     CompletableFuture.runAsync(() -> {
       try {
@@ -155,10 +160,10 @@ final class RaftNode implements AutoCloseable {
     }
   }
 
-  static RaftClient client(RaftProperties props, RaftGroup group) {
+  static RaftClient client(RaftProperties props, Parameters parameters, RaftGroup group) {
     RetryPolicy retry = RetryPolicies.retryUpToMaximumCountWithFixedSleep(CLIENT_ATTEMPTS, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
     ClientId id = ClientId.randomId();
-    RaftClientRpc rpc = new StoreGrpc.Factory(new Parameters()).newRaftClientRpc(id, props);
+    RaftClientRpc rpc = new StoreGrpc.Factory(parameters).newRaftClientRpc(id, props);
     return RaftClient.newBuilder().setClientId(id).setProperties(props).setRaftGroup(group).setRetryPolicy(retry)
         .setClientRpc(new DetachedReconnects(rpc)).build();
   }

@@ -1,8 +1,10 @@
 package io.enxame.store;
 
+import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * raft-manager settings, read once from the verticle config.
@@ -11,9 +13,12 @@ import java.nio.file.Path;
  * {@code logSegmentBytes}: size at which a log segment is closed (only closed segments are purged).
  * {@code join}: what an existing member offered ({@link JoinOffer#open}); a fresh data dir then joins that group
  * (a data dir that already holds keys restarts as the member it was, and ignores it).
+ * {@code tls}: the node's certificate files ({@link NodeTls#toConfig}); Raft traffic is then mutual TLS
+ * ({@link RaftTls}). Without it (in-process tests of other modules) Raft runs in the clear.
  */
 record StoreConfig(String nodeId, Path dataDir, String raftHost, int raftPort, boolean initSwarm,
-                   String advertiseAddr, int dispatcherPort, String hostname, long snapshotThreshold, long logSegmentBytes, JsonObject join) {
+                   String advertiseAddr, int dispatcherPort, String hostname, long snapshotThreshold, long logSegmentBytes, JsonObject join,
+                   Optional<NodeTls> tls) {
 
   static StoreConfig fromJson(JsonObject c) {
     return new StoreConfig(
@@ -27,6 +32,7 @@ record StoreConfig(String nodeId, Path dataDir, String raftHost, int raftPort, b
         c.getString("hostname", "localhost"),
         c.getLong("snapshotThreshold", 10_000L),
         c.getLong("logSegmentBytes", 4L << 20),
-        c.getJsonObject("join"));
+        c.getJsonObject("join"),
+        NodeTls.fromConfig(c.getJsonObject("tls")));
   }
 }

@@ -6,6 +6,8 @@ import io.enxame.shared.crypto.SealedBox;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.testing.Eventually;
 import io.enxame.shared.testing.Ports;
+import io.enxame.shared.testing.TestPki;
+import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,6 +18,7 @@ import org.apache.ratis.server.raftlog.RaftLog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * A real Ratis group of raft-managers on loopback, one Vert.x instance (own event bus) per member as
  * separate processes would have: member 0 initialises the swarm, the others join it with a live member's
  * join offer. Members can be killed (their Raft server and bus go away at once) and restarted on their data dir. Blocking: call from the test thread.
+ * As in a swarm, each member has a manager certificate of one CA and speaks Raft over mutual TLS; member 0 gets its
+ * certificate only once its store is up, as the first manager of a new swarm does.
  */
 final class StoreGroup implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -62,6 +67,7 @@ final class StoreGroup implements AutoCloseable {
 
   private final Path root;
   private final JsonObject extra;
+  final TestPki pki = TestPki.create("test-cluster");
   private final List<Member> members = new ArrayList<>();
 
   StoreGroup(Path root, JsonObject extra) {
@@ -97,7 +103,8 @@ final class StoreGroup implements AutoCloseable {
 
   private void launch(Member m) {
     JsonObject config = extra.copy().put("nodeId", m.id).put("dataDir", m.dir.toString()).put("raftPort", m.port)
-        .put("hostname", m.id).put("initSwarm", m.index == 0);
+        .put("hostname", m.id).put("initSwarm", m.index == 0).put("tls", NodeTls.inDataDir(m.dir).toConfig());
+    if (m.index > 0 && !Files.exists(Path.of(NodeTls.inDataDir(m.dir).certPath()))) pki.issue(m.dir, m.id, NodeTls.MANAGER_OU);
     if (m.index > 0 && !KeyRing.exists(m.dir)) {
       // As the dispatcher does for a node with a manager certificate: a live member's offer, sealed to the joiner.
       Member seed = members.stream().filter(o -> o != m && o.alive()).findFirst()
@@ -111,6 +118,7 @@ final class StoreGroup implements AutoCloseable {
     m.client = new StoreClient(m.vertx.eventBus());
     m.verticle = new StoreVerticle();
     await(m.vertx.deployVerticle(m.verticle, new DeploymentOptions().setConfig(config)));
+    if (m.index == 0 && !Files.exists(Path.of(NodeTls.inDataDir(m.dir).certPath()))) pki.issue(m.dir, m.id, NodeTls.MANAGER_OU);
   }
 
   /** Stops a member at once: its Raft server closes without handing over leadership, and its bus with it. */

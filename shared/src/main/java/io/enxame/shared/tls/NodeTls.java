@@ -5,8 +5,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.TrustOptions;
 
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -17,6 +17,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A node's TLS material, as swarmkit lays it out in {@code <data dir>/certificates}: the swarm's root CA
@@ -50,23 +51,25 @@ public record NodeTls(String caPath, String certPath, String keyPath) {
 
   /**
    * A server that trusts only the swarm's root. Client certificates are requested, not required, so that the join
-   * path (no certificate yet) shares the port; every other method checks {@link #peer} itself.
+   * path (no certificate yet) shares the port; every other method checks {@link #peer} itself. The files are read
+   * again when they change ({@link NodeKeyManager}, {@link SwarmTrustManager}): a renewed certificate or a rotated
+   * root serves the next connection without a restart.
    */
   public HttpServerOptions server(HttpServerOptions options) {
     return options.setSsl(true).setUseAlpn(true).setClientAuth(ClientAuth.REQUEST)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
-        .setTrustOptions(new PemTrustOptions().addCertPath(caPath));
+        .setKeyCertOptions(KeyCertOptions.wrap(new NodeKeyManager(this, Optional.empty())))
+        .setTrustOptions(TrustOptions.wrap(new SwarmTrustManager(this, null, Set.of())));
   }
 
   /**
-   * A client presenting this node's certificate and trusting only the swarm's root. Server names are not checked
-   * (managers are reached by IP and their certificates name their role and ID, as swarmkit's); callers check that the
-   * peer is a manager with {@link #peer}.
+   * A client presenting this node's certificate and trusting only the swarm's root, both read again when their files
+   * change. Server names are not checked (managers are reached by IP and their certificates name their role and ID,
+   * as swarmkit's); callers check that the peer is a manager with {@link #peer}.
    */
   public HttpClientOptions client(HttpClientOptions options) {
     return options.setSsl(true).setUseAlpn(true).setVerifyHost(false)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
-        .setTrustOptions(new PemTrustOptions().addCertPath(caPath));
+        .setKeyCertOptions(KeyCertOptions.wrap(new NodeKeyManager(this, Optional.empty())))
+        .setTrustOptions(TrustOptions.wrap(new SwarmTrustManager(this, null, Set.of())));
   }
 
   /** Who is on the other end of a connection whose certificate the handshake verified against the swarm's root. */
