@@ -28,9 +28,6 @@ import io.vertx.grpc.common.ServiceMethod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 
 /**
  * {@code enxame join} before the agent starts, as swarmkit's {@code LoadOrCreateSecurityConfig}: fetch the manager's
@@ -99,15 +96,10 @@ final class NodeJoin {
 
   /** The role the node's certificate gives it: "worker" or "manager". Blocking. */
   static String role(Path dataDir) throws IOException {
-    try (var in = Files.newInputStream(Path.of(NodeTls.inDataDir(dataDir).certPath()))) {
-      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-      return NodeTls.peerOf(cert).manager() ? "manager" : "worker";
-    } catch (CertificateException e) {
-      throw new IOException("unreadable node certificate: " + e.getMessage(), e);
-    }
+    return NodeTls.peerOf(NodeTls.inDataDir(dataDir).certificate()).manager() ? "manager" : "worker";
   }
 
-  private static <Req, Resp> Future<Resp> unary(GrpcClient client, SocketAddress to, ServiceMethod<Resp, Req> method, Req message) {
+  static <Req, Resp> Future<Resp> unary(GrpcClient client, SocketAddress to, ServiceMethod<Resp, Req> method, Req message) {
     return client.request(to, method).compose(call -> {
       call.end(message);
       return call.response();
@@ -120,7 +112,7 @@ final class NodeJoin {
     }));
   }
 
-  private static SocketAddress address(String hostPort) {
+  static SocketAddress address(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     return SocketAddress.inetSocketAddress(Integer.parseInt(hostPort.substring(colon + 1)), hostPort.substring(0, colon));
   }

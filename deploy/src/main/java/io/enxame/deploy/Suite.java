@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * Assembles services into a process. {@link #manager} deploys the control plane (store, secrets,
- * scheduler with its dispatcher, gateway); {@link #node} deploys the node-side services (node-agent and
- * routing mesh). {@code enxame up}
+ * scheduler with its dispatcher, gateway); {@link #node} deploys the node-side services (node-agent, routing mesh,
+ * and the renewal of the node's certificate). {@code enxame up}
  * runs both in one Vert.x instance; in a cluster each runs where it is needed and they meet on the
  * clustered event bus and the dispatcher's gRPC port.
  */
@@ -73,7 +73,8 @@ public final class Suite {
     // Published ports listen on every interface, as Swarm's do; other meshes reach this one at advertiseAddr.
     JsonObject mesh = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
         .put("bindHost", "0.0.0.0").put("tls", tls);
-    return deploy(vertx, new NodeAgentVerticle(), agent).compose(v -> deploy(vertx, new MeshVerticle(), mesh)).map(v -> v);
+    return deploy(vertx, new NodeAgentVerticle(), agent).compose(v -> deploy(vertx, new MeshVerticle(), mesh))
+        .compose(v -> deploy(vertx, new CertificateRenewal(NodeTls.inDataDir(dataDir), NodeJoin.address(dispatcher)), new JsonObject()));
   }
 
   /** {@code enxame up}: a whole manager node and its node-side services in one Vert.x instance. */

@@ -232,6 +232,43 @@ class JoinIT {
 
   @Test
   @Order(5)
+  void theWorkerRenewsItsCertificateBeforeItExpiresWithoutARestart() throws Exception {
+    // Certificates of 8 s (below swarmkit's 1 h minimum, so straight in the store), and the worker restarted on one.
+    StoreClient store = new StoreClient(managerVertx.eventBus());
+    JsonObject cluster = await(store.list(Kind.CLUSTER)).get(0);
+    JsonObject spec = cluster.getJsonObject("Spec").copy();
+    spec.getJsonObject("CAConfig").put("NodeCertExpiry", 8_000_000_000L);
+    await(store.tx(StoreOp.merge(Kind.CLUSTER, cluster.getString("ID"), new JsonObject().put("Spec", spec))));
+    NodeTls tls = NodeTls.inDataDir(workerDir);
+    try {
+      NodeKeys keys = NodeKeys.generate();
+      JsonObject issued = await(managerVertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT, new JsonObject()
+          .put("csr", keys.csrPem()).put("nodeId", worker.nodeId()).put("role", "worker"))).body();
+      workerVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      ControlPlaneCertificates.save(tls, issued.getString("ca"), keys, issued.getString("cert"));
+      X509Certificate first = tls.certificate();
+      workerVertx = Vertx.vertx();
+      join(workerVertx, null);
+
+      // Renewed at 50-80 % of 8 s, then again: the second time after the first certificate expired, on a new
+      // connection that presents the renewed certificate read from disk.
+      Eventually.until("two renewals, the last after the first certificate expired", Duration.ofSeconds(40), () -> certificate(tls),
+          c -> c.getNotBefore().toInstant().isAfter(first.getNotAfter().toInstant().minus(NodeTls.CERT_BACKDATE)));
+      X509Certificate renewed = tls.certificate();
+      assertThat(renewed.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+      assertThat(NodeTls.peerOf(renewed)).isEqualTo(NodeTls.peerOf(first));
+      assertThat(cli.run("node", "inspect", "--format", "{{.Status.State}}", worker.nodeId()).ok().out().trim()).isEqualTo("ready");
+    } finally {
+      await(store.tx(StoreOp.merge(Kind.CLUSTER, cluster.getString("ID"), new JsonObject().put("Spec", cluster.getJsonObject("Spec")))));
+    }
+    // The next renewal is under the restored 90 days.
+    Eventually.until("a certificate for 90 days", Duration.ofSeconds(30), () -> certificate(tls),
+        c -> c.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(80))));
+    assertThat(cli.run("node", "inspect", "--format", "{{.Status.State}}", worker.nodeId()).ok().out().trim()).isEqualTo("ready");
+  }
+
+  @Test
+  @Order(6)
   void aNodeRemovedWithForceLosesItsSessionAndItsTasks() throws Exception {
     cli.run("node", "rm", "--force", worker.nodeId()).ok();
     assertThat(DockerCli.lines(cli.run("node", "ls", "-q").ok().out())).containsExactly(manager.nodeId());
@@ -251,7 +288,7 @@ class JoinIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theGatewaysTlsPortServesTheClientBundleAndRefusesOthers(@TempDir Path bundle) throws Exception {
     ClientBundle.copy(managerDir, bundle);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle.resolve("key.pem")))).isEqualTo("rw-------");
@@ -309,6 +346,14 @@ class JoinIT {
 
   private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static X509Certificate certificate(NodeTls tls) {
+    try {
+      return tls.certificate();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static X509Certificate pem(Path file) throws Exception {

@@ -68,6 +68,8 @@ public final class NodeKeyManager extends X509ExtendedKeyManager {
       if (l != null && l.modified().equals(modified) && l.size() == size) return l;
       Identity identity = new Identity(NodeKeyMaterial.privateKey(keyFile),
           NodeKeyMaterial.certificates(certFile).toArray(X509Certificate[]::new));
+      // Read between the renewal's writes of the key and of the certificate: keep what worked, try again next time.
+      if (!NodeKeyMaterial.matches(identity.key(), identity.chain()[0])) return l;
       // A new alias per reload: TLS stacks that cache by alias pick the new certificate up.
       loaded = new Loaded(modified, size, identity, "node-" + ++generation);
       return loaded;

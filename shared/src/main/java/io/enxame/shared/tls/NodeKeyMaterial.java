@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -32,6 +33,23 @@ final class NodeKeyMaterial {
       return all.stream().map(X509Certificate.class::cast).toList();
     } catch (GeneralSecurityException e) {
       throw new IOException("unreadable certificate in " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether the key is the certificate's: a signature made with it verifies with the certificate's public key. */
+  static boolean matches(PrivateKey key, X509Certificate cert) {
+    try {
+      byte[] probe = "enxame-key-probe".getBytes(StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance("SHA256withECDSA");
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance("SHA256withECDSA");
+      verifier.initVerify(cert.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 

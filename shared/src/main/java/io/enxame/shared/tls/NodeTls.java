@@ -12,9 +12,11 @@ import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +34,8 @@ public record NodeTls(String caPath, String certPath, String keyPath) {
   public static final String NODE_KEY = "swarm-node.key";
   public static final String WORKER_OU = "swarm-worker";
   public static final String MANAGER_OU = "swarm-manager";
+  /** How long before its issuance the CA dates a certificate's start, for clocks that run behind (as swarmkit's). */
+  public static final Duration CERT_BACKDATE = Duration.ofHours(1);
 
   /** The material in a data dir's {@code certificates} folder. */
   public static NodeTls inDataDir(Path dataDir) {
@@ -43,6 +47,11 @@ public record NodeTls(String caPath, String certPath, String keyPath) {
   public static Optional<NodeTls> fromConfig(JsonObject tls) {
     if (tls == null) return Optional.empty();
     return Optional.of(new NodeTls(tls.getString("ca"), tls.getString("cert"), tls.getString("key")));
+  }
+
+  /** The node's certificate, as it is on disk now. Blocking. */
+  public X509Certificate certificate() throws IOException {
+    return NodeKeyMaterial.certificates(Path.of(certPath)).get(0);
   }
 
   public JsonObject toConfig() {

@@ -46,7 +46,7 @@ final class JoinCalls {
       if (root == null || root.isEmpty()) fail(call.response(), GrpcStatus.UNAVAILABLE, "the swarm has no root CA yet");
       else call.response().end(GetRootCACertificateResponse.newBuilder().setCertificate(root).build());
     }));
-    grpc.callHandler(DispatcherMethods.ISSUE_CERT_SERVER, call -> call.handler(req -> issue(req, call.response())));
+    grpc.callHandler(DispatcherMethods.ISSUE_CERT_SERVER, call -> call.handler(req -> issue(NodeTls.peer(call.connection()), req, call.response())));
     grpc.callHandler(DispatcherMethods.JOIN_MANAGER_SERVER, call -> call.handler(req -> joinManager(NodeTls.peer(call.connection()), req, call.response())));
   }
 
@@ -83,9 +83,25 @@ final class JoinCalls {
         : status == Failures.UNAVAILABLE ? GrpcStatus.UNAVAILABLE : GrpcStatus.INTERNAL;
   }
 
-  private void issue(IssueNodeCertificateRequest req, GrpcServerResponse<IssueNodeCertificateRequest, IssueNodeCertificateResponse> response) {
-    JsonObject body = new JsonObject().put("csr", req.getCsr()).put("token", req.getToken())
-        .put("hostname", req.getHostname()).put("advertiseAddr", req.getAddr());
+  /**
+   * With a token: a node joins (the secrets service checks the token, which decides the role). Without one: a node
+   * renews its certificate over mutual TLS, as swarmkit's agents do; its ID comes from the certificate it presents and
+   * its role from its node object, so a node removed from the swarm gets nothing and a promoted or demoted one gets its
+   * new role.
+   */
+  private void issue(Optional<NodeTls.Peer> peer, IssueNodeCertificateRequest req,
+                     GrpcServerResponse<IssueNodeCertificateRequest, IssueNodeCertificateResponse> response) {
+    JsonObject body = new JsonObject().put("csr", req.getCsr());
+    if (!req.getToken().isEmpty()) {
+      body.put("token", req.getToken()).put("hostname", req.getHostname()).put("advertiseAddr", req.getAddr());
+    } else if (peer.isPresent()) {
+      JsonObject node = view.get(Kind.NODES, peer.get().nodeId());
+      if (node == null) {
+        fail(response, GrpcStatus.PERMISSION_DENIED, "node " + peer.get().nodeId() + " is not part of this swarm");
+        return;
+      }
+      body.put("nodeId", peer.get().nodeId()).put("role", Json.string(node, "Spec.Role"));
+    }
     vertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT, body, ISSUE).map(Message::body).onComplete(ar -> {
       if (ar.failed()) {
         fail(response, grpcStatus(ar.cause()), ar.cause().getMessage());

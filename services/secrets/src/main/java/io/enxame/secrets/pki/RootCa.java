@@ -1,5 +1,7 @@
 package io.enxame.secrets.pki;
 
+import io.enxame.shared.tls.NodeTls;
+
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -49,7 +51,7 @@ import java.util.List;
 public final class RootCa {
   public static final String ROOT_CN = "swarm-ca";
   static final Duration ROOT_VALIDITY = Duration.ofDays(365L * 20);
-  static final Duration BACKDATE = Duration.ofHours(1);
+  static final Duration BACKDATE = NodeTls.CERT_BACKDATE;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final X509Certificate cert;

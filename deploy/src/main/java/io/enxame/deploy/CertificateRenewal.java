@@ -1,0 +1,95 @@
+package io.enxame.deploy;
+
+import io.enxame.secrets.pki.NodeKeys;
+import io.enxame.shared.dispatcher.DispatcherMethods;
+import io.enxame.shared.dispatcher.IssueNodeCertificateRequest;
+import io.enxame.shared.net.Backoff;
+import io.enxame.shared.tls.NodeTls;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Renews this node's certificate before it expires, as swarmkit's agents do: at a random point between 50 % and 80 %
+ * of its lifetime (so a swarm's nodes do not all renew at once), with a new key, over mutual TLS with the current
+ * certificate and no token: the dispatcher takes the node ID from the certificate and the role from the node's spec.
+ * Every TLS user of the node reads its files again when they change ({@link io.enxame.shared.tls.NodeKeyManager}), so
+ * nothing restarts. Each renewal opens a new connection, which presents the certificate on disk at that moment.
+ */
+final class CertificateRenewal extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(CertificateRenewal.class);
+
+  private final NodeTls tls;
+  private final SocketAddress dispatcher;
+  private final Backoff retries = new Backoff(1_000, 60_000);
+  private long timer = -1;
+
+  CertificateRenewal(NodeTls tls, SocketAddress dispatcher) {
+    this.tls = tls;
+    this.dispatcher = dispatcher;
+  }
+
+  @Override
+  public Future<?> start() {
+    return schedule();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> schedule() {
+    return vertx.executeBlocking(tls::certificate).map(cert -> {
+      Duration wait = untilRenewal(cert, Instant.now(), ThreadLocalRandom.current().nextDouble(0.5, 0.8));
+      timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> renew());
+      LOG.info("node certificate valid until {}; renewal in {} s", cert.getNotAfter().toInstant(), wait.toSeconds());
+      return null;
+    });
+  }
+
+  private void renew() {
+    GrpcClient client = GrpcClient.client(vertx, tls.client(new HttpClientOptions()));
+    vertx.executeBlocking(NodeKeys::generate)
+        .compose(keys -> NodeJoin.unary(client, dispatcher, DispatcherMethods.ISSUE_CERT_CLIENT,
+                IssueNodeCertificateRequest.newBuilder().setCsr(keys.csrPem()).build())
+            .compose(issued -> vertx.executeBlocking(() -> {
+              ControlPlaneCertificates.save(tls, issued.getCa(), keys, issued.getCertificate());
+              return issued;
+            })))
+        .eventually(client::close)
+        .compose(issued -> {
+          retries.reset();
+          LOG.info("node certificate renewed (role {})", issued.getRole());
+          return schedule();
+        })
+        .onFailure(e -> {
+          long delay = retries.next();
+          LOG.warn("cannot renew the node certificate ({}); next attempt in {} ms", e.getMessage(), delay);
+          timer = vertx.setTimer(delay, t -> renew());
+        });
+  }
+
+  /**
+   * How long until a certificate should be renewed: at {@code fraction} of the lifetime the CA gave it (its validity
+   * less the CA's backdating), or now when that point has passed.
+   */
+  static Duration untilRenewal(X509Certificate cert, Instant now, double fraction) {
+    Instant notAfter = cert.getNotAfter().toInstant();
+    Instant issued = cert.getNotBefore().toInstant().plus(NodeTls.CERT_BACKDATE);
+    if (issued.isAfter(notAfter)) issued = cert.getNotBefore().toInstant();
+    Duration lifetime = Duration.between(issued, notAfter);
+    Instant at = issued.plusMillis((long) (lifetime.toMillis() * fraction));
+    return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+  }
+}
