@@ -1,6 +1,5 @@
 package io.enxame.store;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
@@ -10,8 +9,6 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
-import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -23,7 +20,6 @@ import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
-import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -37,8 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -226,6 +220,18 @@ final class RaftNode implements AutoCloseable {
         "join the group");
   }
 
+  /** Commits a configuration without the member {@code id}, if the configuration is still the one read. Blocks. */
+  void removeMember(String id) throws IOException {
+    JsonObject current = conf();
+    List<RaftPeer> voters = Members.fromJson(current.getJsonArray("voters"));
+    List<RaftPeer> listeners = Members.fromJson(current.getJsonArray("listeners"));
+    require(client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+        .setServersInCurrentConf(voters).setListenersInCurrentConf(listeners)
+        .setServersInNewConf(voters.stream().filter(p -> !p.getId().toString().equals(id)).toList())
+        .setListenersInNewConf(listeners.stream().filter(p -> !p.getId().toString().equals(id)).toList())
+        .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build()), "remove member " + id);
+  }
+
   /** Current voters and listeners, read through the leader. Blocks. */
   JsonObject conf() throws IOException {
     RaftClientReply reply = client.io().sendReadOnly(Message.valueOf(new JsonObject().put("q", "conf").encode()));
@@ -256,36 +262,8 @@ final class RaftNode implements AutoCloseable {
         .whenComplete((reply, error) -> renewAfterFailure(c, error != null ? error : reply.getException()));
   }
 
-  /**
-   * This member's view of the group, without a network round trip: {@code {"leaderId", "members":[{"id",
-   * "address", "leader", "voter", "reachability"}]}}. The leader knows every member's reachability (its
-   * last exchange with each, within {@link #REACHABLE_MS}); a follower knows its own and the leader's,
-   * and says "unknown" of the others.
-   */
-  JsonObject members() throws IOException {
-    RaftServer.Division division = server.getDivision(groupId);
-    DivisionInfo info = division.getInfo();
-    String leader = info.getLeaderId() == null ? "" : info.getLeaderId().toString();
-    Map<String, String> reachability = new HashMap<>();
-    RoleInfoProto role = info.getRoleInfoProto();
-    if (info.isLeader()) {
-      role.getLeaderInfo().getFollowerInfoList().forEach(f -> reachability.put(f.getId().getId().toStringUtf8(),
-          f.getLastRpcElapsedTimeMs() < REACHABLE_MS ? "reachable" : "unreachable"));
-    } else if (!leader.isEmpty() && role.hasFollowerInfo()) {
-      reachability.put(leader, role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() < REACHABLE_MS ? "reachable" : "unreachable");
-    }
-    reachability.put(self.getId().toString(), "reachable");
-    JsonArray members = new JsonArray();
-    var conf = division.getRaftConf();
-    for (RaftPeerRole kind : List.of(RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER)) {
-      for (RaftPeer p : conf.getCurrentPeers(kind)) {
-        String id = p.getId().toString();
-        members.add(new JsonObject().put("id", id).put("address", p.getAddress()).put("leader", id.equals(leader))
-            .put("voter", kind == RaftPeerRole.FOLLOWER).put("reachability", reachability.getOrDefault(id, "unknown")));
-      }
-    }
-    return new JsonObject().put("leaderId", leader).put("members", members);
-  }
+  /** This member's view of the group, without a network round trip ({@link Members#view}). */
+  JsonObject members() throws IOException { return Members.view(server.getDivision(groupId)); }
 
   /** This member's Raft log (tests look at its indices). */
   RaftLog log() throws IOException { return server.getDivision(groupId).getRaftLog(); }

@@ -180,6 +180,13 @@ final class StoreStateMachine extends BaseStateMachine {
         yield new JsonObject().put("index", index).put("kinds", kinds);
       }
       case "conf" -> conf();
+      case "members" -> {
+        try {
+          yield Members.view(getServer().get().getDivision(getGroupId()));
+        } catch (Exception e) {
+          throw new StoreError(503, "the store is not serving yet");
+        }
+      }
       default -> throw new StoreError(400, "unknown store query: " + q.getString("q"));
     };
   }

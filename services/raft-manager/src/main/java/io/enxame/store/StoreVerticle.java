@@ -37,6 +37,7 @@ import java.util.function.Function;
 public final class StoreVerticle extends VerticleBase {
   static final String NO_LEADER = "The swarm does not have a leader. It's possible that too few managers are online."
       + " Make sure more than half of the managers are online.";
+  static final String LOSS_OF_QUORUM = "can't remove member from the raft: this would result in a loss of quorum";
   static final String LOCKED = "Swarm is encrypted and needs to be unlocked before it can be used. Please use"
       + " \"docker swarm unlock\" to unlock it.";
 
@@ -62,7 +63,8 @@ public final class StoreVerticle extends VerticleBase {
           serve(Addresses.STORE_GET, running(body -> query(body.copy().put("q", "get")).map(r -> r.getJsonObject("object"))));
           serve(Addresses.STORE_LIST, running(body -> query(body.copy().put("q", "list"))));
           serve(Addresses.STORE_SNAPSHOT, running(body -> query(body.copy().put("q", "snapshot"))));
-          serve(Addresses.STORE_MEMBERS, running(body -> members()));
+          serve(Addresses.STORE_MEMBERS, running(this::members));
+          serve(Addresses.STORE_REMOVE_MEMBER, running(this::removeMember));
           serve(Addresses.STORE_JOIN_OFFER, running(this::joinOfferFor));
           serve(Addresses.STORE_STATUS, body -> Future.succeededFuture(new JsonObject().put("locked", keys.locked())));
           serve(Addresses.STORE_UNLOCK, this::unlock);
@@ -169,7 +171,38 @@ public final class StoreVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> members() { return vertx.executeBlocking(() -> raft.members()); }
+  /** The local view; asked for the leader's, the leader's (through Raft) when this member does not lead. */
+  private Future<JsonObject> members(JsonObject body) {
+    Future<JsonObject> local = vertx.executeBlocking(() -> raft.members());
+    if (!body.getBoolean("leader", false)) return local;
+    return local.compose(view -> cfg.nodeId().equals(view.getString("leaderId")) ? Future.succeededFuture(view)
+        : query(new JsonObject().put("q", "members")).otherwise(view));
+  }
+
+  /**
+   * swarmkit's {@code CanRemoveMember}: the members left that the leader hears from (itself among them) must still
+   * be a majority of the group as it is now; then a configuration without the member is committed, demanding the
+   * current one so that a concurrent join is not lost.
+   */
+  private Future<JsonObject> removeMember(JsonObject body) {
+    String id = body.getString("id", "");
+    return members(new JsonObject().put("leader", true)).compose(view -> {
+      List<JsonObject> voters = view.getJsonArray("members").stream().map(JsonObject.class::cast)
+          .filter(m -> m.getBoolean("voter", true)).toList();
+      if (voters.stream().noneMatch(m -> id.equals(m.getString("id")))) {
+        return Future.failedFuture(Failures.notFound("node " + id + " is not a member of the raft cluster"));
+      }
+      long reachableLeft = voters.stream().filter(m -> !id.equals(m.getString("id")))
+          .filter(m -> m.getBoolean("leader", false) || "reachable".equals(m.getString("reachability"))).count();
+      if (reachableLeft < (voters.size() - 1) / 2 + 1) {
+        return Future.failedFuture(Failures.badRequest(LOSS_OF_QUORUM));
+      }
+      return vertx.executeBlocking(() -> {
+        raft.removeMember(id);
+        return new JsonObject();
+      });
+    });
+  }
 
   /** The Ratis member, null while locked or starting (in-process tests look at its log). */
   RaftNode raft() { return raft; }

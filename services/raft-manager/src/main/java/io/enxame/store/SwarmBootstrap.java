@@ -3,6 +3,7 @@ package io.enxame.store;
 import io.enxame.shared.model.SwarmDefaults;
 import io.enxame.shared.bus.Failures;
 import io.enxame.shared.model.Ids;
+import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
@@ -29,10 +30,17 @@ final class SwarmBootstrap {
         : Future.succeededFuture());
   }
 
-  /** A manager that joined an existing group adds its node object (once: a restart finds it there). */
+  /**
+   * A manager that joined an existing group adds its node object, or its {@code ManagerStatus} to the one the CA made
+   * when it joined: agents learn from it where this manager's dispatcher listens. A restart finds it there.
+   */
   Future<Void> registerManager() {
-    return store.get(Kind.NODES, cfg.nodeId()).<Void>mapEmpty().recover(e -> Failures.statusOf(e) == Failures.NOT_FOUND
-        ? store.tx(StoreOp.create(Kind.NODES, managerNode(false))).mapEmpty() : Future.failedFuture(e));
+    JsonObject status = managerNode(false).getJsonObject("ManagerStatus");
+    return store.get(Kind.NODES, cfg.nodeId()).<Void>compose(node -> status.getString("Addr").equals(Json.string(node, "ManagerStatus.Addr"))
+            ? Future.succeededFuture()
+            : store.tx(StoreOp.merge(Kind.NODES, cfg.nodeId(), new JsonObject().put("ManagerStatus", status))).mapEmpty())
+        .recover(e -> Failures.statusOf(e) == Failures.NOT_FOUND
+            ? store.tx(StoreOp.create(Kind.NODES, managerNode(false))).mapEmpty() : Future.failedFuture(e));
   }
 
   static JsonObject defaultSpec() {

@@ -151,6 +151,35 @@ class StoreGroupIT {
     }
   }
 
+  @Test
+  void aMemberIsRemovedOnlyWhenTheMembersLeftStillMakeAQuorum() {
+    try (StoreGroup group = StoreGroup.start(root, 3, new JsonObject())) {
+      StoreGroup.Member leader = group.leader();
+      StoreGroup.Member down = group.alive().stream().filter(m -> m != leader).findFirst().orElseThrow();
+      StoreGroup.Member up = group.alive().stream().filter(m -> m != leader && m != down).findFirst().orElseThrow();
+      group.kill(down);
+      // From a follower too: it asks the leader, the one that knows who is reachable.
+      Eventually.until("the killed member unreachable in the leader's view", Duration.ofSeconds(10),
+          () -> await(up.client.leaderView()).getJsonArray("members").stream().map(o -> (JsonObject) o)
+              .filter(m -> down.id.equals(m.getString("id"))).map(m -> m.getString("reachability")).findFirst().orElse("absent"),
+          "unreachable"::equals);
+
+      // Without the live follower only the leader would be reachable: one of three is no quorum. Nothing changes.
+      Throwable refused = failureOf(up.client.removeMember(up.id));
+      assertThat(Failures.statusOf(refused)).isEqualTo(400);
+      assertThat(refused).hasMessage("can't remove member from the raft: this would result in a loss of quorum");
+      assertThat(failureOf(up.client.removeMember("no-such-member"))).hasMessageContaining("is not a member of the raft cluster");
+      assertThat(await(leader.client.members()).getJsonArray("members")).hasSize(3);
+
+      // The dead one goes: two of two remain, and they still write.
+      await(up.client.removeMember(down.id));
+      assertThat(await(leader.client.leaderView()).getJsonArray("members").stream().map(o -> ((JsonObject) o).getString("id")).toList())
+          .containsExactlyInAnyOrder(leader.id, up.id);
+      put(up.client, "after-removal", "yes");
+      assertThat(await(leader.client.get(Kind.CONFIGS, "after-removal")).getString("Value")).isEqualTo("yes");
+    }
+  }
+
   private static String reachability(StoreGroup.Member viewer, String id) {
     JsonArray members = await(viewer.client.members()).getJsonArray("members");
     return members.stream().map(o -> (JsonObject) o).filter(m -> id.equals(m.getString("id")))

@@ -1,6 +1,7 @@
 package io.enxame.scheduler;
 
 import io.enxame.scheduler.dispatcher.DispatcherServer;
+import io.enxame.scheduler.dispatcher.OrphanedNodes;
 import io.enxame.shared.tls.NodeTls;
 import io.enxame.scheduler.orchestrator.Orchestrator;
 import io.enxame.scheduler.view.ClusterView;
@@ -44,7 +45,7 @@ public final class SchedulerVerticle extends VerticleBase {
     orchestrator = new Orchestrator(vertx, view, store, Clock.systemUTC());
     String member = config().getString("storeMember");
     if (member != null) followLeadership(member);
-    dispatcher = new DispatcherServer(vertx, view, store);
+    dispatcher = new DispatcherServer(vertx, view, store, member);
     changes = vertx.eventBus().consumer(Addresses.STORE_CHANGES, m -> onChange(ChangeEvent.fromJson(m.body())));
     return changes.completion()
         .compose(v -> resync())
@@ -55,12 +56,17 @@ public final class SchedulerVerticle extends VerticleBase {
 
   /**
    * On a manager of several, orchestrates only while its own store member leads: the store answers who leads
-   * without a network round trip, so it is asked often; no answer (no quorum, locked) means standing by.
+   * without a network round trip, so it is asked often; no answer (no quorum, locked) means standing by. The leader
+   * also knows which members it hears from: nodes held by one it does not are marked down ({@link OrphanedNodes}).
    */
   private void followLeadership(String member) {
     orchestrator.active(false);
-    leadershipTimer = vertx.setPeriodic(LEADERSHIP_POLL_MS, id -> store.members()
-        .onComplete(ar -> orchestrator.active(ar.succeeded() && member.equals(ar.result().getString("leaderId")))));
+    OrphanedNodes orphans = new OrphanedNodes(vertx, view, store);
+    leadershipTimer = vertx.setPeriodic(LEADERSHIP_POLL_MS, id -> store.members().onComplete(ar -> {
+      boolean leading = ar.succeeded() && member.equals(ar.result().getString("leaderId"));
+      orchestrator.active(leading);
+      if (leading && view.loaded()) orphans.check(ar.result());
+    }));
   }
 
   /** The port the dispatcher listens on (useful when configured with 0). */

@@ -19,7 +19,9 @@ public final class Addresses {
   /**
    * Raft membership as the answering member sees it (no network round trip, so it answers without quorum).
    * Reply: {@code {"leaderId":"...","members":[{"id","address","leader":bool,"voter":bool,
-   * "reachability":"reachable|unreachable|unknown"}]}}; a member's id is its node ID.
+   * "reachability":"reachable|unreachable|unknown"}]}}; a member's id is its node ID. A follower knows only its own
+   * and the leader's reachability; with body {@code {"leader":true}} the leader's view is asked for (one round
+   * trip), and the local one given when the leader cannot answer.
    */
   public static final String STORE_MEMBERS = "enxame.store.members";
   /** Whether this raft-manager's keys are locked (autolock, after a restart). Reply: {@code {"locked":bool}}. */
@@ -35,6 +37,12 @@ public final class Addresses {
    * "dek": SealedBox to publicKey}}. Failures: 400 not a public key, 503 locked or not serving.
    */
   public static final String STORE_JOIN_OFFER = "enxame.store.join-offer";
+  /**
+   * Removes a manager's member from the Raft group (a demotion). Body: {@code {"id": node ID}}. Refused with 400 and
+   * swarmkit's wording when the members left that the leader hears from could not form a majority of the group as
+   * it is now, 404 when it is not a member. Reply: {@code {}}.
+   */
+  public static final String STORE_REMOVE_MEMBER = "enxame.store.remove-member";
   /** Published after every committed transaction: see {@link io.enxame.shared.store.ChangeEvent}. */
   public static final String STORE_CHANGES = "enxame.store.changes";
 

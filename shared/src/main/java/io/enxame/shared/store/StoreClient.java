@@ -54,6 +54,16 @@ public final class StoreClient {
     return request(Addresses.STORE_MEMBERS, new JsonObject());
   }
 
+  /** Takes a manager's member out of the Raft group (see {@link Addresses#STORE_REMOVE_MEMBER}). */
+  public Future<Void> removeMember(String nodeId) {
+    return request(Addresses.STORE_REMOVE_MEMBER, new JsonObject().put("id", nodeId)).mapEmpty();
+  }
+
+  /** The group as its leader sees it: every member's reachability (see {@link Addresses#STORE_MEMBERS}). */
+  public Future<JsonObject> leaderView() {
+    return request(Addresses.STORE_MEMBERS, new JsonObject().put("leader", true));
+  }
+
   /** Whether the raft-manager is locked (autolock after a restart) and needs {@link #unlock}. */
   public Future<Boolean> locked() {
     return request(Addresses.STORE_STATUS, new JsonObject()).map(reply -> reply.getBoolean("locked", false));

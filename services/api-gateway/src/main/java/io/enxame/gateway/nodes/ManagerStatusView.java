@@ -20,7 +20,7 @@ final class ManagerStatusView {
 
   /** The overlay for the group as it is now; nodes unchanged when the store cannot say. */
   Future<UnaryOperator<JsonObject>> current() {
-    return store.members().map(ManagerStatusView::overlay).otherwise(UnaryOperator.identity());
+    return store.leaderView().map(ManagerStatusView::overlay).otherwise(UnaryOperator.identity());
   }
 
   static UnaryOperator<JsonObject> overlay(JsonObject view) {

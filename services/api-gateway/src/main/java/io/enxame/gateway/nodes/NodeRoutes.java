@@ -57,11 +57,32 @@ public final class NodeRoutes {
     return store.list(Kind.NODES).compose(nodes -> {
       JsonObject node = resolve(ctx, nodes);
       if (Json.version(node) != version) return Future.failedFuture(Failures.conflict("update out of sequence"));
-      if (isManager(node) && "worker".equals(spec.getString("Role")) && nodes.stream().filter(NodeRoutes::isManager).count() <= 1) {
+      JsonObject updated = node.copy().put("Spec", spec);
+      if (!isManager(node) || !"worker".equals(spec.getString("Role"))) return store.tx(StoreOp.update(Kind.NODES, updated, version));
+      if (nodes.stream().filter(NodeRoutes::isManager).count() <= 1) {
         return Future.failedFuture(Failures.badRequest("attempting to demote the last manager of the swarm"));
       }
-      return store.tx(StoreOp.update(Kind.NODES, node.copy().put("Spec", spec), version));
+      updated.remove("ManagerStatus");
+      return demotable(node)
+          .compose(v -> store.removeMember(node.getString("ID"))
+              .recover(e -> Failures.statusOf(e) == Failures.NOT_FOUND ? Future.succeededFuture() : Future.failedFuture(e)))
+          .compose(v -> store.tx(StoreOp.update(Kind.NODES, updated, version)));
     }).map(tx -> Reply.empty(200));
+  }
+
+  /**
+   * A demotion takes the manager's member out of the Raft group (the store refuses it with swarmkit's words when that
+   * would lose quorum). Enxame does that only for a manager that is not running, which the leader no longer hears
+   * from: a running one would have to hand its control plane over and carry on as a worker, which is not built yet.
+   */
+  private Future<Void> demotable(JsonObject node) {
+    String id = node.getString("ID");
+    return store.leaderView().compose(view -> {
+      boolean running = view.getJsonArray("members").stream().map(JsonObject.class::cast)
+          .anyMatch(m -> id.equals(m.getString("id")) && (m.getBoolean("leader", false) || "reachable".equals(m.getString("reachability"))));
+      return running ? Future.failedFuture(Failures.badRequest("Enxame cannot demote a running manager yet: node " + id
+          + " is reachable; stop its process first, then demote it")) : Future.succeededFuture();
+    });
   }
 
   /** swarmkit's RemoveNode rules: managers must be demoted first; a live node only goes with force. */

@@ -33,6 +33,11 @@ import java.util.function.Supplier;
  * The node's session with the dispatcher: one bidirectional gRPC stream that opens with Hello, then carries
  * heartbeats and task statuses up and assignments down. A broken stream is reopened with backoff for as
  * long as the session is open; the latest status of every task is re-sent on each new stream.
+ *
+ * <p>With several managers: an accepted session lists every manager's dispatcher. A stream that ends after it was
+ * accepted is reopened to the same manager once (an agent or dispatcher restart, a blip); a stream that was never
+ * accepted moves on to the next manager of the list, so a node whose manager died carries on with another one
+ * within a heartbeat or two, its tasks untouched.
  */
 public final class DispatcherSession {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherSession.class);
@@ -41,7 +46,9 @@ public final class DispatcherSession {
 
   private final Vertx vertx;
   private final GrpcClient client;
-  private final SocketAddress dispatcher;
+  /** The managers' dispatchers, in the order they are tried; {@link #current} is the one in use. */
+  private final List<SocketAddress> managers = new ArrayList<>();
+  private int current;
   private final Hello hello;
   private final Handler<Assignments> onAssignments;
   private final Handler<Payloads> onPayloads;
@@ -63,7 +70,7 @@ public final class DispatcherSession {
     this.vertx = vertx;
     this.tls = tls.isPresent();
     this.client = tls.map(t -> GrpcClient.client(vertx, t.client(new HttpClientOptions()))).orElseGet(() -> GrpcClient.client(vertx));
-    this.dispatcher = dispatcher;
+    this.managers.add(dispatcher);
     this.hello = hello;
     this.onAssignments = onAssignments;
     this.latestStatuses = latestStatuses;
@@ -110,10 +117,29 @@ public final class DispatcherSession {
     if (closed) return;
     Stream s = new Stream();
     stream = s;
-    client.request(dispatcher, DispatcherMethods.SESSION_CLIENT).onComplete(ar -> {
+    client.request(managers.get(current), DispatcherMethods.SESSION_CLIENT).onComplete(ar -> {
       if (ar.failed()) s.lost(ar.cause());
       else s.opened(ar.result());
     });
+  }
+
+  /** The managers an accepted session listed, the one in use kept where it is; addresses are "host:port". */
+  private void learn(List<String> known) {
+    SocketAddress inUse = managers.get(current);
+    List<SocketAddress> next = new ArrayList<>(List.of(inUse));
+    for (String hostPort : known) {
+      int colon = hostPort.lastIndexOf(':');
+      if (colon <= 0) continue;
+      try {
+        SocketAddress a = SocketAddress.inetSocketAddress(Integer.parseInt(hostPort.substring(colon + 1)), hostPort.substring(0, colon));
+        if (!next.contains(a)) next.add(a);
+      } catch (NumberFormatException malformed) {
+        LOG.debug("ignoring manager address {}", hostPort);
+      }
+    }
+    managers.clear();
+    managers.addAll(next);
+    current = 0;
   }
 
   /** Ends the stream and the timers; the dispatcher sees the node leave. */
@@ -162,7 +188,7 @@ public final class DispatcherSession {
     private void received(DispatcherMessage msg) {
       if (dead) return;
       switch (msg.getKindCase()) {
-        case ACCEPTED -> accepted(msg.getAccepted().getHeartbeatPeriodMillis());
+        case ACCEPTED -> accepted(msg.getAccepted().getHeartbeatPeriodMillis(), msg.getAccepted().getManagersList());
         case ASSIGNMENTS -> onAssignments.handle(msg.getAssignments());
         case SUBSCRIBE_LOGS, LOG_ACK, CANCEL_LOGS -> logHandler.handle(msg);
         case PAYLOADS -> onPayloads.handle(msg.getPayloads());
@@ -170,10 +196,11 @@ public final class DispatcherSession {
       }
     }
 
-    private void accepted(long heartbeatMillis) {
+    private void accepted(long heartbeatMillis, List<String> known) {
       accepted = true;
       backoff.reset();
-      LOG.info("node {}: session accepted by {}", hello.getNodeId(), dispatcher);
+      LOG.info("node {}: session accepted by {}", hello.getNodeId(), managers.get(current));
+      learn(known);
       long period = heartbeatMillis > 0 ? heartbeatMillis : SwarmDefaults.HEARTBEAT_MILLIS;
       if (heartbeatTimer < 0) {
         heartbeatTimer = vertx.setPeriodic(period, id -> write(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build()));
@@ -189,13 +216,22 @@ public final class DispatcherSession {
 
     void lost(Throwable cause) {
       if (dead) return;
+      boolean wasAccepted = accepted;
       shutdown();
       if (closed || stream != this) return;
       stream = null;
       pending.clear(); // superseded by the full resend on the next stream
-      long delay = backoff.next();
-      LOG.warn("node {}: dispatcher session lost ({}), reconnecting in {} ms", hello.getNodeId(), cause.getMessage(), delay);
-      reconnectTimer = vertx.setTimer(delay, id -> connect());
+      long delay;
+      if (wasAccepted) {
+        delay = backoff.next(); // the same manager first: most often a restart on either side
+      } else {
+        current = (current + 1) % managers.size();
+        // A full round of managers without a session: back off before the next round.
+        delay = current == 0 ? backoff.next() : 0;
+      }
+      LOG.warn("node {}: dispatcher session lost ({}), reconnecting to {} in {} ms", hello.getNodeId(), cause.getMessage(),
+          managers.get(current), delay);
+      reconnectTimer = vertx.setTimer(Math.max(1, delay), id -> connect());
     }
 
     void shutdown() {

@@ -8,6 +8,7 @@ import io.enxame.shared.dispatcher.DispatcherMethods;
 import io.enxame.shared.dispatcher.Hello;
 import io.enxame.shared.dispatcher.StatusBatch;
 import io.enxame.shared.dispatcher.TaskStatus;
+import io.enxame.shared.bus.Failures;
 import io.enxame.shared.model.Ids;
 import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
@@ -41,9 +42,16 @@ import java.util.Optional;
  * tasks assigned to it, and writes the task statuses agents observe into the store (forward only).
  * A node that stops heartbeating for three periods, or whose stream ends and does not come back within
  * one period, is marked down.
+ *
+ * <p>With several managers, a node keeps its session with any one of them and moves to another when that one goes
+ * away (the accepted session lists every manager's dispatcher). The node's {@code Status.Dispatcher} names the
+ * manager that holds its session: a dispatcher marks down only nodes it still holds, so a node that moved on is not
+ * marked down behind its back; nodes held by a manager that died are {@link OrphanedNodes}'s business.
  */
 public final class DispatcherServer {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherServer.class);
+  /** {@code Status.Dispatcher}: the ID of the manager that holds the node's session (an Enxame field). */
+  static final String HOLDER = "Dispatcher";
 
   private final Vertx vertx;
   private final ClusterView view;
@@ -58,10 +66,14 @@ public final class DispatcherServer {
 
   private final RouteTables routes;
 
-  public DispatcherServer(Vertx vertx, ClusterView view, StoreClient store) {
+  /** This manager's node ID, written as the holder of the sessions it accepts; null with one manager only (tests). */
+  private final String self;
+
+  public DispatcherServer(Vertx vertx, ClusterView view, StoreClient store, String self) {
     this.vertx = vertx;
     this.view = view;
     this.store = store;
+    this.self = self;
     this.logs = new LogBroker(vertx, view, sessions::get);
     this.routes = new RouteTables(vertx, view);
     this.payloads = new PayloadDelivery(new VaultClient(vertx.eventBus()));
@@ -145,9 +157,10 @@ public final class DispatcherServer {
     JsonObject description = hello.getDescriptionJson().isEmpty() ? node.getJsonObject("Description", new JsonObject())
         : new JsonObject(hello.getDescriptionJson());
     JsonObject status = new JsonObject().put("State", "ready").put("Addr", hello.getAddr());
+    if (self != null) status.put(HOLDER, self);
     store.tx(StoreOp.merge(Kind.NODES, hello.getNodeId(), new JsonObject().put("Description", description).put("Status", status)))
         .onSuccess(r -> {
-          session.accept(heartbeatMillis());
+          session.accept(heartbeatMillis(), managers());
           sendFull(session);
           logs.nodeReady(hello.getNodeId());
           LOG.info("node " + hello.getNodeId() + " is ready");
@@ -269,9 +282,31 @@ public final class DispatcherServer {
     });
   }
 
-  private void markDown(String nodeId) {
-    store.tx(StoreOp.mergeIfExists(Kind.NODES, nodeId, new JsonObject().put("Status", new JsonObject()
-            .put("State", "down").put("Message", "heartbeat failure").put("Addr", Json.string(view.get(Kind.NODES, nodeId), "Status.Addr")))))
-        .onFailure(e -> LOG.warn("could not mark node " + nodeId + " down: " + e.getMessage()));
+  /** The dispatcher address of every manager the store knows. */
+  private List<String> managers() {
+    return view.all(Kind.NODES).stream().filter(n -> "manager".equals(Json.string(n, "Spec.Role")))
+        .map(n -> Json.string(n, "ManagerStatus.Addr")).filter(a -> a != null && !a.isEmpty()).toList();
+  }
+
+  private void markDown(String nodeId) { markDown(vertx, view, store, nodeId, self, 0); }
+
+  /**
+   * Marks a node down if {@code holder} still holds its session (null: whoever does), demanding the version read so
+   * that a node that reconnected elsewhere meanwhile stays ready; a view that lagged behind is read again.
+   */
+  static void markDown(Vertx vertx, ClusterView view, StoreClient store, String nodeId, String holder, int attempt) {
+    JsonObject node = view.get(Kind.NODES, nodeId);
+    if (node == null || !"ready".equals(Json.string(node, "Status.State"))) return;
+    String held = Json.string(node, "Status." + HOLDER);
+    if (holder != null && held != null && !holder.equals(held)) return;
+    JsonObject down = new JsonObject().put("State", "down").put("Message", "heartbeat failure").put("Addr", Json.string(node, "Status.Addr"));
+    store.tx(StoreOp.merge(Kind.NODES, nodeId, new JsonObject().put("Status", down)).put("version", Json.version(node)))
+        .onFailure(e -> {
+          if (Failures.statusOf(e) == Failures.CONFLICT && attempt < 10) {
+            vertx.setTimer(200, t -> markDown(vertx, view, store, nodeId, holder, attempt + 1));
+          } else if (Failures.statusOf(e) != Failures.NOT_FOUND) {
+            LOG.warn("could not mark node " + nodeId + " down: " + e.getMessage());
+          }
+        });
   }
 }

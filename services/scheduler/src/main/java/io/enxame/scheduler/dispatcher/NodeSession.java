@@ -69,10 +69,10 @@ final class NodeSession {
   /** The period this session's agent was told to beat at (it keeps it until it reconnects). */
   long heartbeatMillis() { return heartbeatMillis; }
 
-  void accept(long heartbeatMillis) {
+  void accept(long heartbeatMillis, Iterable<String> managers) {
     this.heartbeatMillis = heartbeatMillis;
     send(DispatcherMessage.newBuilder().setAccepted(SessionAccepted.newBuilder()
-        .setSessionId(id).setHeartbeatPeriodMillis(heartbeatMillis)).build());
+        .setSessionId(id).setHeartbeatPeriodMillis(heartbeatMillis).addAllManagers(managers)).build());
   }
 
   void sendFull(Iterable<JsonObject> tasks) {

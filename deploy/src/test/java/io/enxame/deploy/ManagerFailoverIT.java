@@ -1,0 +1,145 @@
+package io.enxame.deploy;
+
+import io.enxame.shared.testing.Eventually;
+import io.enxame.shared.testing.Ports;
+import io.enxame.shared.model.Json;
+import io.enxame.shared.model.Kind;
+import io.enxame.shared.store.StoreClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Three managers and a worker that joined through the first (each its own Vert.x, as separate processes would
+ * have). When the first manager goes away, the worker's agent carries on with another manager, its task untouched,
+ * and the leader marks the lost manager's own node down, since nobody else holds its session.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ManagerFailoverIT {
+  private static final String SERVICE = "manager-failover-it";
+  @TempDir static Path root;
+
+  private final List<Vertx> instances = new ArrayList<>();
+  private final List<NodeIdentity> nodes = new ArrayList<>();
+  private Vertx firstVertx;
+  private NodeIdentity first;
+  private NodeIdentity worker;
+  private DockerCli atSecond;
+
+  @BeforeAll
+  void start() throws Exception {
+    assumeTrue(DockerCli.installed(DockerCli.CLI_28), "docker CLI 28 is not installed");
+    DockerCli.testImage();
+    UpOptions up = new UpOptions(root.resolve("m1"), "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null);
+    first = NodeIdentity.loadOrCreate(up.dataDir());
+    nodes.add(first);
+    firstVertx = Vertx.vertx();
+    instances.add(firstVertx);
+    Suite.up(firstVertx, up, first).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    DockerCli atFirst = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + up.gatewayPort());
+    String managerToken = token(atFirst, "manager");
+    String dispatcher = "127.0.0.1:" + up.dispatcherPort();
+    for (int i = 2; i <= 3; i++) {
+      JoinOptions join = new JoinOptions(managerToken, dispatcher, root.resolve("m" + i), "127.0.0." + i, null,
+          Ports.free(), 0, Ports.free(), Ports.free());
+      Vertx v = Vertx.vertx();
+      instances.add(v);
+      nodes.add(Suite.join(v, join).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
+      if (i == 2) atSecond = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.2:" + join.gatewayPort());
+    }
+    String workerToken = token(atFirst, "worker");
+    Vertx v = Vertx.vertx();
+    instances.add(v);
+    worker = Suite.join(v, new JoinOptions(workerToken, dispatcher, root.resolve("w"), "127.0.0.4", null))
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    nodes.add(worker);
+  }
+
+  /** A join token; a group that is still settling after two joins on a busy machine may answer 503 for a moment. */
+  private static String token(DockerCli cli, String role) {
+    return Eventually.until("the " + role + " token", Duration.ofSeconds(20),
+        () -> cli.run("swarm", "join-token", "-q", role).out().trim(), t -> t.startsWith("SWMTKN-1-"));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    try {
+      if (atSecond != null) atSecond.run("service", "rm", SERVICE);
+      for (int i = instances.size() - 1; i >= 0; i--) {
+        if (instances.get(i) != firstVertx) instances.get(i).close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      nodes.forEach(n -> DockerCli.removeTaskContainers(n.nodeId()));
+    }
+  }
+
+  /** The manager whose dispatcher holds the node's session ({@code Status.Dispatcher}, which the CLI does not show). */
+  private String holder(NodeIdentity node) {
+    try {
+      JsonObject stored = new StoreClient(instances.get(1).eventBus()).get(Kind.NODES, node.nodeId()).await(10, TimeUnit.SECONDS);
+      return Json.string(stored, "Status.Dispatcher");
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private String workersTask() {
+    return atSecond.run("node", "ps", worker.nodeId(), "--filter", "desired-state=running", "--format", "{{.ID}} {{.CurrentState}}").out().trim();
+  }
+
+  @Test
+  void theWorkerMovesToAnotherManagerAndTheLostManagersNodeGoesDown() throws Exception {
+    Eventually.until("four ready nodes", Duration.ofSeconds(60),
+        () -> DockerCli.lines(atSecond.run("node", "ls", "--format", "{{.Status}}").out()),
+        lines -> lines.size() == 4 && lines.stream().allMatch("Ready"::equals));
+    assertThat(holder(worker)).isEqualTo(first.nodeId());
+    atSecond.run("service", "create", "--detach", "--name", SERVICE, "--constraint", "node.role==worker",
+        DockerCli.testImage(), "sleep", "600").ok();
+    String task = Eventually.until("the task running on the worker", Duration.ofSeconds(60), this::workersTask,
+        out -> out.contains("Running")).split(" ")[0];
+
+    // The first manager (the Raft leader, and the worker's dispatcher) goes away.
+    firstVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    Eventually.until("the worker held by another manager", Duration.ofSeconds(20), () -> holder(worker),
+        h -> h != null && !h.equals(first.nodeId()));
+    Eventually.until("the lost manager's node down and unreachable", Duration.ofSeconds(30),
+        () -> atSecond.run("node", "inspect", "--format", "{{.Status.State}} {{.ManagerStatus.Reachability}}", first.nodeId()).out().trim(),
+        "down unreachable"::equals);
+    // Its task was not touched: the same one still runs.
+    assertThat(workersTask()).startsWith(task + " Running");
+    assertThat(atSecond.run("node", "inspect", "--format", "{{.Status.State}}", worker.nodeId()).ok().out().trim()).isEqualTo("ready");
+
+    // The lost manager is demoted (its member leaves the Raft group: two of two left) and removed; a running one is
+    // not demoted (Enxame cannot hand a live control plane over yet) and nothing changes.
+    NodeIdentity third = nodes.get(2);
+    DockerCli.Result running = atSecond.run("node", "demote", third.nodeId());
+    assertThat(running.exit()).isNotZero();
+    assertThat(running.err()).contains("cannot demote a running manager");
+    assertThat(atSecond.run("node", "inspect", "--format", "{{.Spec.Role}}", third.nodeId()).ok().out().trim()).isEqualTo("manager");
+
+    atSecond.run("node", "demote", first.nodeId()).ok();
+    assertThat(atSecond.run("node", "inspect", "--format", "{{.Spec.Role}} {{.ManagerStatus}}", first.nodeId()).ok().out().trim())
+        .isEqualTo("worker <nil>");
+    JsonObject group = new StoreClient(instances.get(1).eventBus()).leaderView().await(10, TimeUnit.SECONDS);
+    assertThat(group.getJsonArray("members").stream().map(m -> ((JsonObject) m).getString("id")).toList())
+        .containsExactlyInAnyOrder(nodes.get(1).nodeId(), third.nodeId());
+    atSecond.run("node", "rm", first.nodeId()).ok();
+    assertThat(DockerCli.lines(atSecond.run("node", "ls", "-q").ok().out())).hasSize(3).doesNotContain(first.nodeId());
+    // The group of two still writes.
+    atSecond.run("service", "update", "--detach", "--label-add", "after=demotion", SERVICE).ok();
+  }
+}
