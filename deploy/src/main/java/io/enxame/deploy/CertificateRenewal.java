@@ -7,6 +7,7 @@ import io.enxame.shared.net.Backoff;
 import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -19,23 +20,47 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Renews this node's certificate before it expires, as swarmkit's agents do: at a random point between 50 % and 80 %
- * of its lifetime (so a swarm's nodes do not all renew at once), with a new key, over mutual TLS with the current
- * certificate and no token: the dispatcher takes the node ID from the certificate and the role from the node's spec.
- * Every TLS user of the node reads its files again when they change ({@link io.enxame.shared.tls.NodeKeyManager}), so
- * nothing restarts. Each renewal opens a new connection, which presents the certificate on disk at that moment.
+ * Renews a certificate before it expires, as swarmkit's agents do: at a random point between 50 % and 80 % of its
+ * lifetime (so a swarm's nodes do not all renew at once), with a new key. Every TLS user reads its files again when
+ * they change ({@link io.enxame.shared.tls.NodeKeyManager}), so nothing restarts. Node certificates are renewed
+ * through the dispatcher ({@link #node}); the gateway's through the control plane's bus
+ * ({@link ControlPlaneCertificates#gatewayRenewal}).
  */
 final class CertificateRenewal extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CertificateRenewal.class);
 
+  /** What the CA answered: its root (PEM, as the node keeps it) and the new certificate. */
+  record Issued(String ca, String cert) {}
+
+  /** Asks the CA for a certificate for the new key. */
+  interface Issuer {
+    Future<Issued> issue(Vertx vertx, NodeKeys keys);
+  }
+
+  private final String what;
   private final NodeTls tls;
-  private final SocketAddress dispatcher;
+  private final Issuer issuer;
   private final Backoff retries = new Backoff(1_000, 60_000);
   private long timer = -1;
 
-  CertificateRenewal(NodeTls tls, SocketAddress dispatcher) {
+  CertificateRenewal(String what, NodeTls tls, Issuer issuer) {
+    this.what = what;
     this.tls = tls;
-    this.dispatcher = dispatcher;
+    this.issuer = issuer;
+  }
+
+  /**
+   * A node's certificate, renewed through the dispatcher with no token: the dispatcher takes the node ID from the
+   * certificate the connection presents and the role from the node's spec. A new connection each time.
+   */
+  static CertificateRenewal node(NodeTls tls, SocketAddress dispatcher) {
+    return new CertificateRenewal("node certificate", tls, (vertx, keys) -> {
+      GrpcClient client = GrpcClient.client(vertx, tls.client(new HttpClientOptions()));
+      return NodeJoin.unary(client, dispatcher, DispatcherMethods.ISSUE_CERT_CLIENT,
+              IssueNodeCertificateRequest.newBuilder().setCsr(keys.csrPem()).build())
+          .map(issued -> new Issued(issued.getCa(), issued.getCertificate()))
+          .eventually(client::close);
+    });
   }
 
   @Override
@@ -53,29 +78,25 @@ final class CertificateRenewal extends VerticleBase {
     return vertx.executeBlocking(tls::certificate).map(cert -> {
       Duration wait = untilRenewal(cert, Instant.now(), ThreadLocalRandom.current().nextDouble(0.5, 0.8));
       timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> renew());
-      LOG.info("node certificate valid until {}; renewal in {} s", cert.getNotAfter().toInstant(), wait.toSeconds());
+      LOG.info("{} valid until {}; renewal in {} s", what, cert.getNotAfter().toInstant(), wait.toSeconds());
       return null;
     });
   }
 
   private void renew() {
-    GrpcClient client = GrpcClient.client(vertx, tls.client(new HttpClientOptions()));
     vertx.executeBlocking(NodeKeys::generate)
-        .compose(keys -> NodeJoin.unary(client, dispatcher, DispatcherMethods.ISSUE_CERT_CLIENT,
-                IssueNodeCertificateRequest.newBuilder().setCsr(keys.csrPem()).build())
-            .compose(issued -> vertx.executeBlocking(() -> {
-              ControlPlaneCertificates.save(tls, issued.getCa(), keys, issued.getCertificate());
-              return issued;
-            })))
-        .eventually(client::close)
+        .compose(keys -> issuer.issue(vertx, keys).compose(issued -> vertx.executeBlocking(() -> {
+          ControlPlaneCertificates.save(tls, issued.ca(), keys, issued.cert());
+          return issued;
+        })))
         .compose(issued -> {
           retries.reset();
-          LOG.info("node certificate renewed (role {})", issued.getRole());
+          LOG.info("{} renewed", what);
           return schedule();
         })
         .onFailure(e -> {
           long delay = retries.next();
-          LOG.warn("cannot renew the node certificate ({}); next attempt in {} ms", e.getMessage(), delay);
+          LOG.warn("cannot renew the {} ({}); next attempt in {} ms", what, e.getMessage(), delay);
           timer = vertx.setTimer(delay, t -> renew());
         });
   }

@@ -40,9 +40,13 @@ final class ControlPlaneCertificates {
   }
 
   static Future<NodeTls> gateway(Vertx vertx, Path dataDir, String nodeId, List<String> ips) {
+    return ensure(vertx, gatewayFiles(dataDir), nodeId, ips);
+  }
+
+  static NodeTls gatewayFiles(Path dataDir) {
     NodeTls node = NodeTls.inDataDir(dataDir);
     Path dir = Path.of(node.certPath()).getParent();
-    return ensure(vertx, new NodeTls(node.caPath(), dir.resolve("gateway.crt").toString(), dir.resolve("gateway.key").toString()), nodeId, ips);
+    return new NodeTls(node.caPath(), dir.resolve("gateway.crt").toString(), dir.resolve("gateway.key").toString());
   }
 
   static Future<NodeTls> clientBundle(Vertx vertx, Path dataDir) {
@@ -55,15 +59,25 @@ final class ControlPlaneCertificates {
     return new NodeTls(dir.resolve("ca.pem").toString(), dir.resolve("cert.pem").toString(), dir.resolve("key.pem").toString());
   }
 
+  /** The gateway's certificate, renewed as node certificates are, through the bus with the same names. */
+  static CertificateRenewal gatewayRenewal(Path dataDir, String nodeId, List<String> ips) {
+    return new CertificateRenewal("gateway certificate", gatewayFiles(dataDir), (vertx, keys) -> issue(vertx, keys, nodeId, ips));
+  }
+
   private static Future<NodeTls> ensure(Vertx vertx, NodeTls target, String nodeId, List<String> ips) {
     if (Files.exists(Path.of(target.certPath()))) return Future.succeededFuture(target);
-    return vertx.executeBlocking(NodeKeys::generate).compose(keys -> vertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT,
-            new JsonObject().put("csr", keys.csrPem()).put("nodeId", nodeId).put("role", "manager").put("ips", new JsonArray(ips)))
-        .map(Message::body)
-        .compose(reply -> vertx.executeBlocking(() -> {
-          save(target, reply.getString("ca"), keys, reply.getString("cert"));
+    return vertx.executeBlocking(NodeKeys::generate).compose(keys -> issue(vertx, keys, nodeId, ips)
+        .compose(issued -> vertx.executeBlocking(() -> {
+          save(target, issued.ca(), keys, issued.cert());
           return target;
         })));
+  }
+
+  /** A manager-role certificate from the secrets service of this process (the bus is the trusted side: no token). */
+  private static Future<CertificateRenewal.Issued> issue(Vertx vertx, NodeKeys keys, String nodeId, List<String> ips) {
+    return vertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT,
+            new JsonObject().put("csr", keys.csrPem()).put("nodeId", nodeId).put("role", "manager").put("ips", new JsonArray(ips)))
+        .map(Message::body).map(reply -> new CertificateRenewal.Issued(reply.getString("ca"), reply.getString("cert")));
   }
 
   /** Key 0600, certificates 0644, each written whole. */

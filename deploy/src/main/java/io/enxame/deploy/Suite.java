@@ -50,6 +50,7 @@ public final class Suite {
       secrets.put("key", joining.secretsKey());
     }
     SchedulerVerticle scheduler = new SchedulerVerticle();
+    List<String> gatewayIps = List.of(o.advertiseAddr(), "127.0.0.1");
     GatewayVerticle gateway = new GatewayVerticle();
     return deploy(vertx, new StoreVerticle(), store)
         .compose(v -> deploy(vertx, new SecretsVerticle(), secrets))
@@ -57,10 +58,11 @@ public final class Suite {
         .compose(v -> ControlPlaneCertificates.node(vertx, o.dataDir(), id.nodeId()))
         .compose(tls -> deploy(vertx, scheduler, new JsonObject().put("storeMember", id.nodeId())
             .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort()).put("tls", tls.toConfig())))
-        .compose(v -> ControlPlaneCertificates.gateway(vertx, o.dataDir(), id.nodeId(), List.of(o.advertiseAddr(), "127.0.0.1")))
+        .compose(v -> ControlPlaneCertificates.gateway(vertx, o.dataDir(), id.nodeId(), gatewayIps))
         .compose(tls -> deploy(vertx, gateway, new JsonObject()
             .put("host", o.advertiseAddr()).put("port", o.gatewayPort()).put("nodeId", id.nodeId())
             .put("tls", tls.toConfig()).put("tlsPort", o.tlsPort())))
+        .compose(v -> deploy(vertx, ControlPlaneCertificates.gatewayRenewal(o.dataDir(), id.nodeId(), gatewayIps), new JsonObject()))
         .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort(), gateway.actualTlsPort()));
   }
 
@@ -74,7 +76,7 @@ public final class Suite {
     JsonObject mesh = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
         .put("bindHost", "0.0.0.0").put("tls", tls);
     return deploy(vertx, new NodeAgentVerticle(), agent).compose(v -> deploy(vertx, new MeshVerticle(), mesh))
-        .compose(v -> deploy(vertx, new CertificateRenewal(NodeTls.inDataDir(dataDir), NodeJoin.address(dispatcher)), new JsonObject()));
+        .compose(v -> deploy(vertx, CertificateRenewal.node(NodeTls.inDataDir(dataDir), NodeJoin.address(dispatcher)), new JsonObject()));
   }
 
   /** {@code enxame up}: a whole manager node and its node-side services in one Vert.x instance. */

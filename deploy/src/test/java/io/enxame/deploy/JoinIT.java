@@ -232,7 +232,7 @@ class JoinIT {
 
   @Test
   @Order(5)
-  void theWorkerRenewsItsCertificateBeforeItExpiresWithoutARestart() throws Exception {
+  void theWorkerRenewsItsCertificateBeforeItExpiresWithoutARestart(@TempDir Path bundle) throws Exception {
     // Certificates of 8 s (below swarmkit's 1 h minimum, so straight in the store), and the worker restarted on one.
     StoreClient store = new StoreClient(managerVertx.eventBus());
     JsonObject cluster = await(store.list(Kind.CLUSTER)).get(0);
@@ -258,6 +258,28 @@ class JoinIT {
       assertThat(renewed.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
       assertThat(NodeTls.peerOf(renewed)).isEqualTo(NodeTls.peerOf(first));
       assertThat(cli.run("node", "inspect", "--format", "{{.Status.State}}", worker.nodeId()).ok().out().trim()).isEqualTo("ready");
+
+      // The gateway's certificate too: on a short one, renewed while the TLS port keeps serving, which then presents
+      // the renewed one (the docker CLI checks the server's validity) after the short one expired.
+      NodeTls gatewayTls = ControlPlaneCertificates.gatewayFiles(managerDir);
+      NodeKeys gatewayKeys = NodeKeys.generate();
+      JsonObject shortGateway = await(managerVertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT, new JsonObject()
+          .put("csr", gatewayKeys.csrPem()).put("nodeId", manager.nodeId()).put("role", "manager")
+          .put("ips", new io.vertx.core.json.JsonArray().add("127.0.0.1")))).body();
+      ControlPlaneCertificates.save(gatewayTls, shortGateway.getString("ca"), gatewayKeys, shortGateway.getString("cert"));
+      X509Certificate shortCert = gatewayTls.certificate();
+      String renewal = await(managerVertx.deployVerticle(ControlPlaneCertificates.gatewayRenewal(managerDir, manager.nodeId(),
+          java.util.List.of("127.0.0.1"))));
+      try {
+        Eventually.until("the gateway's certificate renewed after the short one expired", Duration.ofSeconds(40),
+            () -> certificate(gatewayTls), c -> c.getNotBefore().toInstant().isAfter(shortCert.getNotAfter().toInstant().minus(NodeTls.CERT_BACKDATE)));
+        ClientBundle.copy(managerDir, bundle);
+        assertThat(new DockerCli(DockerCli.CLI_28, null).run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(),
+            "--tlscert", bundle.resolve("cert.pem").toString(), "--tlskey", bundle.resolve("key.pem").toString(),
+            "-H", "tcp://127.0.0.1:" + tlsPort, "node", "ls").ok().out()).contains(manager.nodeId());
+      } finally {
+        await(managerVertx.undeploy(renewal));
+      }
     } finally {
       await(store.tx(StoreOp.merge(Kind.CLUSTER, cluster.getString("ID"), new JsonObject().put("Spec", cluster.getJsonObject("Spec")))));
     }
