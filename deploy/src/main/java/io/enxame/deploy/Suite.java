@@ -70,7 +70,7 @@ public final class Suite {
   public static Future<String> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost, Path dataDir) {
     JsonObject tls = NodeTls.inDataDir(dataDir).toConfig();
     JsonObject agent = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
-        .put("tls", tls);
+        .put("tls", tls).put("managersFile", dataDir.resolve("managers.json").toString());
     if (dockerHost != null) agent.put("dockerHost", dockerHost);
     // Published ports listen on every interface, as Swarm's do; other meshes reach this one at advertiseAddr.
     JsonObject mesh = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)

@@ -10,13 +10,14 @@ import java.nio.file.Path;
 
 /**
  * The agent's configuration, read once from the verticle config:
- * {"nodeId", "dispatcher": "host:port", "advertiseAddr", "dockerHost", "dockerApiVersion", "filesDir", "tls"}.
+ * {"nodeId", "dispatcher": "host:port", "advertiseAddr", "dockerHost", "dockerApiVersion", "filesDir", "tls", "managersFile"}.
  * {@code filesDir} (default {@code /dev/shm/enxame/<nodeId>}) must be on a tmpfs: tasks' secrets and configs are
  * written there. {@code tls}: the node's certificates, see {@link NodeTls}; without it the session is plaintext,
- * for tests on loopback.
+ * for tests on loopback. {@code managersFile}: where the agent keeps the managers' dispatchers it last heard of, so
+ * that a restart can reach another one when the configured manager is gone (none: the configured one only).
  */
 public record AgentConfig(String nodeId, SocketAddress dispatcher, String advertiseAddr, String dockerHost, String dockerApiVersion,
-                          Path filesDir, Optional<NodeTls> tls) {
+                          Path filesDir, Optional<NodeTls> tls, Optional<Path> managersFile) {
   public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
   public static final int DEFAULT_DISPATCHER_PORT = 2377;
 
@@ -27,7 +28,8 @@ public record AgentConfig(String nodeId, SocketAddress dispatcher, String advert
         json.getString("advertiseAddr", "127.0.0.1"), json.getString("dockerHost", DEFAULT_DOCKER_HOST),
         json.getString("dockerApiVersion", io.enxame.agent.exec.DockerRuntime.DEFAULT_API_VERSION),
         Path.of(json.getString("filesDir", "/dev/shm/enxame/" + nodeId)),
-        NodeTls.fromConfig(json.getJsonObject("tls")));
+        NodeTls.fromConfig(json.getJsonObject("tls")),
+        Optional.ofNullable(json.getString("managersFile")).map(Path::of));
   }
 
   static SocketAddress address(String hostPort) {

@@ -67,7 +67,7 @@ public final class NodeAgentVerticle extends VerticleBase {
   private void openSession(AgentConfig config, JsonObject description) {
     Hello hello = Hello.newBuilder().setNodeId(config.nodeId()).setAddr(config.advertiseAddr())
         .setDescriptionJson(description.encode()).setPublicKey(ByteString.copyFrom(payloads.publicKey())).build();
-    session = new DispatcherSession(vertx, config.dispatcher(), config.tls(), hello,
+    session = new DispatcherSession(vertx, config.dispatcher(), config.tls(), config.managersFile(), hello,
         assignments -> {
           if (assignments.getFull()) payloads.retainUsedBy(assignments);
           executor.apply(assignments);

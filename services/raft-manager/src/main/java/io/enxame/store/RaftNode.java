@@ -17,6 +17,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
@@ -51,6 +52,8 @@ import java.util.concurrent.TimeUnit;
 final class RaftNode implements AutoCloseable {
   static final int CLIENT_ATTEMPTS = 40;
   static final long REACHABLE_MS = 3_000;
+  /** Tries to be added while another configuration change is in progress (every 500 ms: a minute). */
+  static final int JOIN_ATTEMPTS = 120;
 
   private final RaftServer server;
   private final RaftProperties props;
@@ -185,10 +188,11 @@ final class RaftNode implements AutoCloseable {
     // (Ratis's default "1ms,10, 1s,20, 5s,1000"): a member back from a restart hears from it before its election
     // timeout, instead of starting elections it cannot win while the leader, hearing from no majority, steps down.
     RaftServerConfigKeys.Log.Appender.setRetryPolicy(props, "1ms,10, 100ms,1000000000");
-    // A leader that stepped down for want of a majority may stand again after an ordinary election timeout, not
-    // 10 s later (Ratis's default): it may be the only member up to date enough to win. Pre-vote already keeps a
-    // member that is cut off from disrupting the others.
-    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
+    // A leader that stepped down for want of a majority may stand again after a second, not 10 s later (Ratis's
+    // default): it may be the only member up to date enough to win. Pre-vote already keeps a member that is cut off
+    // from disrupting the others. Ratis also makes a leader step down when its process stalls longer than this, so
+    // not less: on a busy machine stalls of a few hundred milliseconds are common, and each cost a leader change.
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(props, TimeDuration.valueOf(1, TimeUnit.SECONDS));
     RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(1, TimeUnit.SECONDS));
     return props;
   }
@@ -215,9 +219,24 @@ final class RaftNode implements AutoCloseable {
    * Ratis 3.2.2, so the staging phase is the non-voting step.) Mode ADD leaves concurrent joiners intact.
    */
   private void addAsVoter() throws IOException {
-    require(client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
-        .setServersInNewConf(List.of(self)).setListenersInNewConf(List.of()).setMode(SetConfigurationRequest.Mode.ADD).build()),
-        "join the group");
+    // Managers joining one after the other: the leader takes one configuration change at a time and refuses the
+    // next while the previous one is catching its new member up.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        require(client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+            .setServersInNewConf(List.of(self)).setListenersInNewConf(List.of()).setMode(SetConfigurationRequest.Mode.ADD).build()),
+            "join the group");
+        return;
+      } catch (IOException e) {
+        if (!causedBy(e, ReconfigurationInProgressException.class) || attempt == JOIN_ATTEMPTS) throw e;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while joining the group", e);
+      }
+    }
   }
 
   /** Commits a configuration without the member {@code id}, if the configuration is still the one read. Blocks. */
@@ -243,6 +262,13 @@ final class RaftNode implements AutoCloseable {
     if (!reply.isSuccess()) throw new IOException("cannot " + what, reply.getException());
   }
 
+  private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) return true;
+    }
+    return false;
+  }
+
   private static boolean clientGaveUp(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof RaftRetryFailureException || t instanceof AlreadyClosedException) return true;
@@ -253,6 +279,13 @@ final class RaftNode implements AutoCloseable {
   CompletableFuture<RaftClientReply> submit(byte[] entry) {
     RaftClient c = client;
     return c.async().send(Message.valueOf(ByteString.copyFrom(entry)))
+        .whenComplete((reply, error) -> renewAfterFailure(c, error != null ? error : reply.getException()));
+  }
+
+  /** A read answered by the given member's state machine (a plain read may be answered by any member). */
+  CompletableFuture<RaftClientReply> queryAt(String json, String memberId) {
+    RaftClient c = client;
+    return c.async().sendReadOnly(Message.valueOf(json), RaftPeerId.valueOf(memberId))
         .whenComplete((reply, error) -> renewAfterFailure(c, error != null ? error : reply.getException()));
   }
 

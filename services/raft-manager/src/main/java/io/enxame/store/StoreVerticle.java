@@ -171,12 +171,18 @@ public final class StoreVerticle extends VerticleBase {
     });
   }
 
-  /** The local view; asked for the leader's, the leader's (through Raft) when this member does not lead. */
+  /**
+   * The local view; asked for the leader's, the leader's when this member does not lead: a read addressed to the
+   * leader, since Ratis lets followers answer linearizable reads themselves.
+   */
   private Future<JsonObject> members(JsonObject body) {
     Future<JsonObject> local = vertx.executeBlocking(() -> raft.members());
     if (!body.getBoolean("leader", false)) return local;
-    return local.compose(view -> cfg.nodeId().equals(view.getString("leaderId")) ? Future.succeededFuture(view)
-        : query(new JsonObject().put("q", "members")).otherwise(view));
+    return local.compose(view -> {
+      String leader = view.getString("leaderId", "");
+      if (leader.isEmpty() || cfg.nodeId().equals(leader)) return Future.succeededFuture(view);
+      return ratis(raft.queryAt(new JsonObject().put("q", "members").encode(), leader)).otherwise(view);
+    });
   }
 
   /**

@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -23,6 +24,7 @@ import io.vertx.grpc.client.GrpcClientResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -49,6 +51,8 @@ public final class DispatcherSession {
   /** The managers' dispatchers, in the order they are tried; {@link #current} is the one in use. */
   private final List<SocketAddress> managers = new ArrayList<>();
   private int current;
+  /** Where the managers last heard of are kept for the next start, as a JSON array of "host:port". */
+  private final Optional<Path> managersFile;
   private final Hello hello;
   private final Handler<Assignments> onAssignments;
   private final Handler<Payloads> onPayloads;
@@ -64,8 +68,9 @@ public final class DispatcherSession {
   private final boolean tls;
 
   /** With {@code tls}, the session presents the node's certificate and accepts only a manager's; without, plaintext. */
-  public DispatcherSession(Vertx vertx, SocketAddress dispatcher, Optional<NodeTls> tls, Hello hello, Handler<Assignments> onAssignments,
-      Handler<Payloads> onPayloads, Supplier<Collection<TaskStatus>> latestStatuses) {
+  public DispatcherSession(Vertx vertx, SocketAddress dispatcher, Optional<NodeTls> tls, Optional<Path> managersFile, Hello hello,
+      Handler<Assignments> onAssignments, Handler<Payloads> onPayloads, Supplier<Collection<TaskStatus>> latestStatuses) {
+    this.managersFile = managersFile;
     this.onPayloads = onPayloads;
     this.vertx = vertx;
     this.tls = tls.isPresent();
@@ -76,8 +81,22 @@ public final class DispatcherSession {
     this.latestStatuses = latestStatuses;
   }
 
+  /** Connects to the configured manager first, then to the others the last session listed (kept in the managers file). */
   public void open() {
-    connect();
+    if (managersFile.isEmpty()) {
+      connect();
+      return;
+    }
+    vertx.fileSystem().readFile(managersFile.get().toString()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        try {
+          add(new JsonArray(ar.result()).stream().map(String::valueOf).toList());
+        } catch (RuntimeException unreadable) {
+          LOG.warn("ignoring unreadable managers file {}", managersFile.get());
+        }
+      }
+      connect();
+    });
   }
 
   /** Receives the dispatcher's log messages (subscribe, ack, cancel). */
@@ -123,23 +142,33 @@ public final class DispatcherSession {
     });
   }
 
-  /** The managers an accepted session listed, the one in use kept where it is; addresses are "host:port". */
+  /** The managers an accepted session listed, the one in use first; kept in the managers file for the next start. */
   private void learn(List<String> known) {
     SocketAddress inUse = managers.get(current);
-    List<SocketAddress> next = new ArrayList<>(List.of(inUse));
-    for (String hostPort : known) {
+    managers.clear();
+    managers.add(inUse);
+    current = 0;
+    add(known);
+    managersFile.ifPresent(file -> {
+      JsonArray list = new JsonArray();
+      managers.forEach(a -> list.add(a.host() + ":" + a.port()));
+      vertx.fileSystem().writeFile(file.toString(), list.toBuffer())
+          .onFailure(e -> LOG.warn("cannot keep the managers in {}: {}", file, e.getMessage()));
+    });
+  }
+
+  /** Adds "host:port" addresses not in the list yet, after those it has. */
+  private void add(List<String> hostPorts) {
+    for (String hostPort : hostPorts) {
       int colon = hostPort.lastIndexOf(':');
       if (colon <= 0) continue;
       try {
         SocketAddress a = SocketAddress.inetSocketAddress(Integer.parseInt(hostPort.substring(colon + 1)), hostPort.substring(0, colon));
-        if (!next.contains(a)) next.add(a);
+        if (!managers.contains(a)) managers.add(a);
       } catch (NumberFormatException malformed) {
         LOG.debug("ignoring manager address {}", hostPort);
       }
     }
-    managers.clear();
-    managers.addAll(next);
-    current = 0;
   }
 
   /** Ends the stream and the timers; the dispatcher sees the node leave. */

@@ -26,6 +26,8 @@ public final class OrphanedNodes {
   private final Vertx vertx;
   private final ClusterView view;
   private final StoreClient store;
+  /** When each node was last marked down: not again within 5 s (the check runs more often than the view catches up). */
+  private final Map<String, Long> marking = new HashMap<>();
 
   public OrphanedNodes(Vertx vertx, ClusterView view, StoreClient store) {
     this.vertx = vertx;
@@ -42,9 +44,16 @@ public final class OrphanedNodes {
     });
     for (JsonObject node : view.all(Kind.NODES)) {
       String holder = Json.string(node, "Status." + DispatcherServer.HOLDER);
-      if (holder == null || !"ready".equals(Json.string(node, "Status.State"))) continue;
+      if (holder == null || !"ready".equals(Json.string(node, "Status.State"))) {
+        marking.remove(node.getString("ID"));
+        continue;
+      }
       String reach = reachability.get(holder);
       if (reach != null && !"unreachable".equals(reach)) continue;
+      long now = System.nanoTime();
+      Long last = marking.get(node.getString("ID"));
+      if (last != null && now - last < 5_000_000_000L) continue;
+      marking.put(node.getString("ID"), now);
       LOG.warn("node {} was held by manager {}, which is {}: marking it down", node.getString("ID"), holder,
           reach == null ? "no longer a manager" : "unreachable");
       DispatcherServer.markDown(vertx, view, store, node.getString("ID"), holder, 0);
