@@ -74,7 +74,7 @@ public final class Suite {
     if (dockerHost != null) agent.put("dockerHost", dockerHost);
     // Published ports listen on every interface, as Swarm's do; other meshes reach this one at advertiseAddr.
     JsonObject mesh = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
-        .put("bindHost", "0.0.0.0").put("tls", tls);
+        .put("bindHost", "0.0.0.0").put("tls", tls).put("managersFile", dataDir.resolve("managers.json").toString());
     return deploy(vertx, new NodeAgentVerticle(), agent).compose(v -> deploy(vertx, new MeshVerticle(), mesh))
         .compose(v -> deploy(vertx, CertificateRenewal.node(NodeTls.inDataDir(dataDir), NodeJoin.address(dispatcher)), new JsonObject()));
   }

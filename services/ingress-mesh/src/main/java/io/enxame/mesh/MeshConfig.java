@@ -3,6 +3,7 @@ package io.enxame.mesh;
 import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -10,10 +11,11 @@ import java.util.Optional;
  * "advertiseAddr" (where other nodes' meshes reach this one), "bindHost" (published ports listen there,
  * default 0.0.0.0), "internalPort" (flows from other meshes, default 0: any free port), "ioThreads"
  * (default: one per core), "tls" (the node's certificates, as the node-agent's: see {@link NodeTls}; without it
- * the routes stream is plaintext, for tests on loopback)}.
+ * the routes stream is plaintext, for tests on loopback), "managersFile" (the managers' dispatchers the node's agent
+ * last heard of: where the routes stream turns when its manager goes away)}.
  */
 public record MeshConfig(String nodeId, String dispatcherHost, int dispatcherPort, String advertiseAddr, String bindHost,
-    int internalPort, int ioThreads, Optional<NodeTls> tls) {
+    int internalPort, int ioThreads, Optional<NodeTls> tls, Optional<Path> managersFile) {
   public static final int DEFAULT_DISPATCHER_PORT = 2377;
 
   public static MeshConfig fromJson(JsonObject json) {
@@ -25,6 +27,6 @@ public record MeshConfig(String nodeId, String dispatcherHost, int dispatcherPor
     int port = colon < 0 ? DEFAULT_DISPATCHER_PORT : Integer.parseInt(dispatcher.substring(colon + 1));
     return new MeshConfig(nodeId, host, port, json.getString("advertiseAddr", "127.0.0.1"), json.getString("bindHost", "0.0.0.0"),
         json.getInteger("internalPort", 0), json.getInteger("ioThreads", Runtime.getRuntime().availableProcessors()),
-        NodeTls.fromConfig(json.getJsonObject("tls")));
+        NodeTls.fromConfig(json.getJsonObject("tls")), Optional.ofNullable(json.getString("managersFile")).map(Path::of));
   }
 }

@@ -50,7 +50,8 @@ public final class MeshVerticle extends VerticleBase {
     return listenInternal(config).compose(v -> metricsConsumer.completion()).onSuccess(v -> {
       int port = ((InetSocketAddress) internal.localAddress()).getPort();
       RoutesRequest request = RoutesRequest.newBuilder().setNodeId(config.nodeId()).setMeshAddr(config.advertiseAddr() + ":" + port).build();
-      routes = new RouteSubscription(vertx, SocketAddress.inetSocketAddress(config.dispatcherPort(), config.dispatcherHost()), config.tls(), request,
+      routes = new RouteSubscription(vertx, SocketAddress.inetSocketAddress(config.dispatcherPort(), config.dispatcherHost()), config.tls(),
+          config.managersFile(), request,
           ports::apply);
       routes.open();
       LOG.info("mesh {} started ({} transport, {} I/O threads), internal port {}", config.nodeId(), transport.name(), config.ioThreads(), port);

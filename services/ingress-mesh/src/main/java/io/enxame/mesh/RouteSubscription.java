@@ -15,19 +15,29 @@ import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.vertx.core.json.JsonArray;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Keeps the dispatcher's Routes stream open: every table it sends goes to the handler; a broken stream is
  * reopened with backoff. While the dispatcher is away the last table stays in force, so the data plane keeps
- * serving what it knew.
+ * serving what it knew. A stream that cannot be opened moves on to the next manager: the configured one, then
+ * those the node's agent last heard of (its managers file, read again at each turn).
  */
 final class RouteSubscription {
   private static final Logger LOG = LoggerFactory.getLogger(RouteSubscription.class);
 
   private final Vertx vertx;
   private final GrpcClient client;
-  private final SocketAddress dispatcher;
+  private final SocketAddress configured;
+  private final Optional<Path> managersFile;
+  private final List<SocketAddress> managers = new ArrayList<>();
+  private int current;
+  private boolean received;
   private final RoutesRequest request;
   private final Handler<RouteTable> onTable;
   private final Backoff backoff = new Backoff(100, 2000);
@@ -37,10 +47,13 @@ final class RouteSubscription {
   private boolean closed;
 
   /** With {@code tls}, the stream presents the node's certificate, as the node-agent's session does. */
-  RouteSubscription(Vertx vertx, SocketAddress dispatcher, Optional<NodeTls> tls, RoutesRequest request, Handler<RouteTable> onTable) {
+  RouteSubscription(Vertx vertx, SocketAddress dispatcher, Optional<NodeTls> tls, Optional<Path> managersFile, RoutesRequest request,
+                    Handler<RouteTable> onTable) {
     this.vertx = vertx;
     this.client = tls.map(t -> GrpcClient.client(vertx, t.client(new HttpClientOptions()))).orElseGet(() -> GrpcClient.client(vertx));
-    this.dispatcher = dispatcher;
+    this.configured = dispatcher;
+    this.managersFile = managersFile;
+    this.managers.add(dispatcher);
     this.request = request;
     this.onTable = onTable;
   }
@@ -49,7 +62,8 @@ final class RouteSubscription {
     reconnectTimer = -1;
     if (closed) return;
     int current = ++attempt;
-    client.request(dispatcher, DispatcherMethods.ROUTES_CLIENT)
+    received = false;
+    client.request(managers.get(this.current), DispatcherMethods.ROUTES_CLIENT)
         .compose(c -> {
           call = c;
           return c.send(request);
@@ -61,6 +75,7 @@ final class RouteSubscription {
   private void follow(int current, GrpcClientResponse<RoutesRequest, RouteTable> response) {
     response.handler(table -> {
       if (current != attempt || closed) return;
+      received = true;
       backoff.reset();
       onTable.handle(table);
     });
@@ -72,8 +87,34 @@ final class RouteSubscription {
     if (closed || current != attempt) return;
     attempt++; // handlers of the lost stream go quiet
     long delay = backoff.next();
-    LOG.warn("mesh {}: routes stream lost ({}), reconnecting in {} ms", request.getNodeId(), cause.getMessage(), delay);
+    if (!received) {
+      this.current = (this.current + 1) % managers.size();
+      if (this.current == 0) refreshManagers();
+    }
+    LOG.warn("mesh {}: routes stream lost ({}), reconnecting to {} in {} ms", request.getNodeId(), cause.getMessage(),
+        managers.get(this.current), delay);
     reconnectTimer = vertx.setTimer(delay, id -> open());
+  }
+
+  /** The configured manager, then those in the managers file (read without blocking; used from the next turn on). */
+  private void refreshManagers() {
+    managersFile.ifPresent(file -> vertx.fileSystem().readFile(file.toString()).onSuccess(buffer -> {
+      List<SocketAddress> next = new ArrayList<>(List.of(configured));
+      try {
+        for (Object o : new JsonArray(buffer)) {
+          String hostPort = String.valueOf(o);
+          int colon = hostPort.lastIndexOf(':');
+          SocketAddress a = SocketAddress.inetSocketAddress(Integer.parseInt(hostPort.substring(colon + 1)), hostPort.substring(0, colon));
+          if (!next.contains(a)) next.add(a);
+        }
+      } catch (RuntimeException unreadable) {
+        return;
+      }
+      if (current == 0) {
+        managers.clear();
+        managers.addAll(next);
+      }
+    }));
   }
 
   Future<Void> close() {
