@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Store write throughput and latency through the event-bus API: groups of 1 and 3 members, 1 and 16
  * concurrent clients (each a closed loop: one write in flight), {@code enxame.bench.seconds} (10) each after
- * {@code enxame.bench.warmup} (5) seconds of the same writes
+ * {@code enxame.bench.warmup} (15) seconds of the same writes
  * ({@code enxame.bench.members}, {@code enxame.bench.clients}: other lists, e.g. "3" and "16,64").
  * Not part of the test suite (its name matches neither *Test nor *IT): bench/store.sh runs it.
  * Each write creates a secret-sized object, as {@code POST /secrets/create} does. Beside the rate: writes per Raft
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 class StoreBench {
   private static final int SECONDS = Integer.getInteger("enxame.bench.seconds", 10);
   private static final AtomicLong IDS = new AtomicLong();
-  private static final int WARMUP = Integer.getInteger("enxame.bench.warmup", 5);
+  private static final int WARMUP = Integer.getInteger("enxame.bench.warmup", 15);
 
   @TempDir Path root;
 
@@ -53,7 +53,10 @@ class StoreBench {
     return java.util.Arrays.stream(System.getProperty(property, dflt).split(",")).mapToInt(Integer::parseInt).toArray();
   }
 
-  /** Writes for the warm-up, not counted, then for the measurement: the JIT compiler is done, as in a manager that has run a while. */
+  /**
+   * Writes for the warm-up, not counted, then for the measurement: by then the JIT compiler has compiled the write path, as
+   * in a manager that has run a while (on the shared two-core machine it was still compiling 10 s in, a third of the CPU).
+   */
   private static String run(StoreGroup group, int members, int clients) throws InterruptedException {
     measure(group, members, clients, WARMUP);
     return measure(group, members, clients, SECONDS);
