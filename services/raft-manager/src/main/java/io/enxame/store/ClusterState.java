@@ -9,10 +9,12 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The replicated state: every object by kind and ID. {@link #apply} is deterministic (no clock,
@@ -35,16 +37,82 @@ final class ClusterState {
 
   record Outcome(JsonObject reply, JsonArray changes, long prevIndex) {}
 
-  /** Applies all operations or none. A refused transaction changes nothing and says why. */
+  /** One transaction's staged objects (null: deleted), its per-op results and its changes, before commit. */
+  private record Staged(Map<Kind, Map<String, JsonObject>> objects, JsonArray results, JsonArray changes) {}
+
+  /** Applies all operations or none. A refused transaction changes nothing and says why. (Log entries of one transaction.) */
   Outcome apply(JsonObject tx, long index) {
     String now = Objects.requireNonNull(tx.getString("now"), "transaction without a timestamp");
+    Staged staged = stage(tx.getJsonArray("ops", new JsonArray()), index, now, Set.of());
+    commit(staged);
+    long prev = lastChangeIndex;
+    if (!staged.changes().isEmpty()) lastChangeIndex = index;
+    return new Outcome(new JsonObject().put("index", index).put("objects", staged.results()), staged.changes(), prev);
+  }
+
+  /**
+   * Applies a log entry of several transactions, {@code {"now","txs":[{"ops":[...]},...]}}, in order, each all or
+   * nothing as {@link #apply} does, with a result each: {@code {"index":N,"results":[{"index":N,"objects":[...]} or
+   * {"error":{"status","message"}}, ...]}}; a refused transaction fails alone. The changes of all of them make one
+   * change event at the entry's index.
+   *
+   * <p>Every object a transaction writes gets the entry's Raft index as its Version.Index. That stays an exact
+   * optimistic-concurrency token only because no two transactions of one entry change the same object: the
+   * proposer never puts them together ({@link #targets}), and an operation on an object that an earlier
+   * transaction of the entry changed is refused here (500: a proposer bug), so the rule holds on every member.
+   */
+  Outcome applyBatch(JsonObject entry, long index) {
+    String now = Objects.requireNonNull(entry.getString("now"), "transactions without a timestamp");
+    JsonArray results = new JsonArray();
+    JsonArray changes = new JsonArray();
+    Set<String> changed = new HashSet<>();
+    for (Object o : entry.getJsonArray("txs", new JsonArray())) {
+      JsonObject tx = o instanceof JsonObject t ? t : new JsonObject();
+      try {
+        Staged staged = stage(tx.getJsonArray("ops", new JsonArray()), index, now, changed);
+        commit(staged);
+        results.add(new JsonObject().put("index", index).put("objects", staged.results()));
+        for (Object c : staged.changes()) {
+          JsonObject change = (JsonObject) c;
+          changed.add(key(change.getString("kind"), change.getString("id")));
+          changes.add(change);
+        }
+      } catch (StoreError e) {
+        results.add(e.toJson());
+      }
+    }
+    long prev = lastChangeIndex;
+    if (!changes.isEmpty()) lastChangeIndex = index;
+    return new Outcome(new JsonObject().put("index", index).put("results", results), changes, prev);
+  }
+
+  /** The objects a transaction's operations name ("kind/ID"): transactions of one entry must not share any. */
+  static Set<String> targets(JsonObject tx) {
+    Set<String> keys = new HashSet<>();
+    for (Object o : tx.getJsonArray("ops", new JsonArray())) {
+      if (o instanceof JsonObject op) keys.add(key(op.getString("kind"), target(op)));
+    }
+    return keys;
+  }
+
+  private static String target(JsonObject op) {
+    JsonObject obj = op.getJsonObject("object");
+    return obj != null ? obj.getString("ID") : op.getString("id");
+  }
+
+  private static String key(String kind, String id) { return kind + "/" + id; }
+
+  private Staged stage(JsonArray ops, long index, String now, Set<String> changedEarlier) {
     Map<Kind, Map<String, JsonObject>> staged = new EnumMap<>(Kind.class);
     JsonArray results = new JsonArray();
     JsonArray changes = new JsonArray();
-    for (Object o : tx.getJsonArray("ops", new JsonArray())) {
+    for (Object o : ops) {
       JsonObject op = (JsonObject) o;
       Kind kind = Kind.fromWire(op.getString("kind"))
           .orElseThrow(() -> new StoreError(Failures.BAD_REQUEST, "unknown object kind: " + op.getString("kind")));
+      if (changedEarlier.contains(key(kind.wire(), target(op)))) {
+        throw new StoreError(Failures.INTERNAL, "transactions of one log entry overlap on " + kind.singular() + " " + target(op));
+      }
       Map<String, JsonObject> stage = staged.computeIfAbsent(kind, k -> new HashMap<>());
       String action = op.getString("op", "");
       switch (action) {
@@ -59,10 +127,11 @@ final class ClusterState {
         default -> throw new StoreError(Failures.BAD_REQUEST, "unknown store operation: " + action);
       }
     }
-    staged.forEach((kind, stage) -> stage.forEach((id, obj) -> commit(kind, id, obj)));
-    long prev = lastChangeIndex;
-    if (!changes.isEmpty()) lastChangeIndex = index;
-    return new Outcome(new JsonObject().put("index", index).put("objects", results), changes, prev);
+    return new Staged(staged, results, changes);
+  }
+
+  private void commit(Staged staged) {
+    staged.objects().forEach((kind, stage) -> stage.forEach((id, obj) -> commit(kind, id, obj)));
   }
 
   private JsonObject create(Kind kind, Map<String, JsonObject> stage, JsonObject op, long index, String now) {

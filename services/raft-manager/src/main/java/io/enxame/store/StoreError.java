@@ -1,5 +1,7 @@
 package io.enxame.store;
 
+import io.vertx.core.json.JsonObject;
+
 /** A transaction or query refused by the store, with the HTTP status the user should see. */
 public final class StoreError extends RuntimeException {
   private final int status;
@@ -10,4 +12,9 @@ public final class StoreError extends RuntimeException {
   }
 
   public int status() { return status; }
+
+  /** As a reply carries it: {@code {"error":{"status":N,"message":"..."}}}. */
+  JsonObject toJson() {
+    return new JsonObject().put("error", new JsonObject().put("status", status).put("message", getMessage()));
+  }
 }

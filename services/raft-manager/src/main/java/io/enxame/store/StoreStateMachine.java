@@ -61,8 +61,8 @@ final class StoreStateMachine extends BaseStateMachine {
     this.sealer = keys.sealer();
   }
 
-  /** A transaction as it goes into the log. */
-  byte[] sealEntry(JsonObject tx) { return sealer.seal(tx.toBuffer().getBytes(), LOG_ENTRY); }
+  /** A log entry's JSON (one transaction, or a batch of them) as it goes into the log. */
+  byte[] sealEntry(byte[] json) { return sealer.seal(json, LOG_ENTRY); }
 
   void onChange(Consumer<ChangeEvent> listener) { this.changeListener = listener; }
 
@@ -131,10 +131,11 @@ final class StoreStateMachine extends BaseStateMachine {
     ClusterState.Outcome outcome = null;
     try (AutoCloseableLock ignored = writeLock()) {
       try {
-        outcome = state.apply(tx, index);
+        // An entry of several transactions (what the proposer's GroupCommit writes), or of one (older logs).
+        outcome = tx.containsKey("txs") ? state.applyBatch(tx, index) : state.apply(tx, index);
         reply = outcome.reply();
       } catch (StoreError e) {
-        reply = error(e);
+        reply = e.toJson();
       }
       updateLastAppliedTermIndex(entry.getTerm(), index);
       if (outcome != null && touchesCluster(outcome.changes())) followKeys(index);
@@ -152,7 +153,7 @@ final class StoreStateMachine extends BaseStateMachine {
     try (AutoCloseableLock ignored = readLock()) {
       reply = answer(q);
     } catch (StoreError e) {
-      reply = error(e);
+      reply = e.toJson();
     }
     return CompletableFuture.completedFuture(Message.valueOf(reply.encode()));
   }
@@ -214,10 +215,6 @@ final class StoreStateMachine extends BaseStateMachine {
 
   private static Kind kind(String wire) {
     return Kind.fromWire(wire).orElseThrow(() -> new StoreError(400, "unknown object kind: " + wire));
-  }
-
-  private static JsonObject error(StoreError e) {
-    return new JsonObject().put("error", new JsonObject().put("status", e.status()).put("message", e.getMessage()));
   }
 
 

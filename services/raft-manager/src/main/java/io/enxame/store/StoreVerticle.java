@@ -51,10 +51,12 @@ public final class StoreVerticle extends VerticleBase {
   private RaftNode raft;
   /** While joining: the group to join (its id and voters), until this member is in it. */
   private JsonObject joinOffer;
+  private GroupCommit commits;
 
   @Override
   public Future<?> start() {
     cfg = StoreConfig.fromJson(config());
+    commits = groupCommit();
     boolean joining = cfg.join() != null && !KeyRing.exists(cfg.dataDir());
     return vertx.executeBlocking(() -> joining ? joinKeys() : KeyRing.open(cfg.dataDir(), new SecureRandom()))
         .compose(ring -> {
@@ -144,9 +146,13 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> transaction(JsonObject body) {
-    // The proposer reads the clock, so that applying the entry stays deterministic on every member.
-    JsonObject tx = new JsonObject().put("ops", body.getJsonArray("ops", new JsonArray())).put("now", Times.format(Instant.now()));
-    return ratis(raft.submit(stateMachine.sealEntry(tx)));
+    return commits.add(body.getJsonArray("ops", new JsonArray()));
+  }
+
+  /** Proposes one entry of {@link GroupCommit}'s, sealed; the proposer reads the clock, so applying it stays deterministic. */
+  private GroupCommit groupCommit() {
+    return new GroupCommit(() -> Times.format(Instant.now()),
+        entry -> ratis(raft.submit(stateMachine.sealEntry(entry.getBytes()))));
   }
 
   private Future<JsonObject> query(JsonObject q) { return ratis(raft.query(q.encode())); }

@@ -108,4 +108,76 @@ class ClusterStateTest {
     assertThat(copy.get(Kind.SERVICES, "s1")).isEqualTo(state.get(Kind.SERVICES, "s1"));
     assertThat(copy.lastChangeIndex()).isEqualTo(3);
   }
+
+  private static JsonObject entry(JsonObject... txs) {
+    return new JsonObject().put("now", "2026-01-01T00:00:00.000000000Z").put("txs", new JsonArray(java.util.List.of((Object[]) txs)));
+  }
+
+  private static JsonObject ops(JsonObject... ops) {
+    return new JsonObject().put("ops", new JsonArray(java.util.List.of((Object[]) ops)));
+  }
+
+  @Test
+  void anEntryOfSeveralTransactionsAppliesThemInOrderEachWithItsOwnResult() {
+    state.apply(tx(StoreOp.create(Kind.SERVICES, service("s0", "old"))), 2);
+    ClusterState.Outcome out = state.applyBatch(entry(
+        ops(StoreOp.create(Kind.SERVICES, service("s1", "web"))),
+        // Sees the first one's name: refused alone, and its other operation is undone with it.
+        ops(StoreOp.create(Kind.SERVICES, service("s9", "other")), StoreOp.create(Kind.SERVICES, service("s2", "web"))),
+        ops(StoreOp.update(Kind.SERVICES, service("s0", "older"), 1L)),
+        ops(StoreOp.update(Kind.SERVICES, service("s0", "new"), 2L), StoreOp.create(Kind.SERVICES, service("s3", "old")))), 7);
+
+    JsonArray results = out.reply().getJsonArray("results");
+    assertThat(results).hasSize(4);
+    assertThat(results.getJsonObject(0).getLong("index")).isEqualTo(7);
+    assertThat(results.getJsonObject(0).getJsonArray("objects").getJsonObject(0).getString("ID")).isEqualTo("s1");
+    assertThat(results.getJsonObject(1).getJsonObject("error").getInteger("status")).isEqualTo(409);
+    assertThat(results.getJsonObject(2).getJsonObject("error").getString("message")).isEqualTo("update out of sequence");
+    assertThat(results.getJsonObject(3).getJsonArray("objects")).hasSize(2);
+    assertThat(state.list(Kind.SERVICES)).extracting(o -> ((JsonObject) o).getString("ID")).containsExactlyInAnyOrder("s0", "s1", "s3");
+    assertThat(state.get(Kind.SERVICES, "s0").getJsonObject("Spec").getString("Name")).isEqualTo("new");
+    // Every object written by the entry has its index as version; one change event holds the changes of all of them.
+    for (String id : java.util.List.of("s0", "s1", "s3")) {
+      assertThat(state.get(Kind.SERVICES, id).getJsonObject("Version").getLong("Index")).isEqualTo(7);
+    }
+    assertThat(out.changes()).extracting(c -> ((JsonObject) c).getString("id")).containsExactly("s1", "s0", "s3");
+    assertThat(out.prevIndex()).isEqualTo(2);
+    assertThat(state.lastChangeIndex()).isEqualTo(7);
+  }
+
+  @Test
+  void aTransactionOnAnObjectThatAnEarlierOneOfTheEntryChangedIsRefused() {
+    // Both would get version 7: the second would then pass a compare-and-set meant for the first one's state.
+    state.apply(tx(StoreOp.create(Kind.SERVICES, service("s1", "web"))), 2);
+    ClusterState.Outcome out = state.applyBatch(entry(
+        ops(StoreOp.update(Kind.SERVICES, service("s1", "a"), null)),
+        ops(StoreOp.update(Kind.SERVICES, service("s1", "b"), null)),
+        ops(StoreOp.delete(Kind.SERVICES, "s1"))), 7);
+    JsonArray results = out.reply().getJsonArray("results");
+    assertThat(results.getJsonObject(0).containsKey("error")).isFalse();
+    assertThat(results.getJsonObject(1).getJsonObject("error").getInteger("status")).isEqualTo(500);
+    assertThat(results.getJsonObject(2).getJsonObject("error").getInteger("status")).isEqualTo(500);
+    assertThat(state.get(Kind.SERVICES, "s1").getJsonObject("Spec").getString("Name")).isEqualTo("a");
+    // A refused transaction changed nothing, so it does not stand in the way of a later one on its objects.
+    ClusterState.Outcome later = state.applyBatch(entry(
+        ops(StoreOp.update(Kind.SERVICES, service("s9", "x"), null)),
+        ops(StoreOp.create(Kind.SERVICES, service("s9", "x")))), 8);
+    assertThat(later.reply().getJsonArray("results").getJsonObject(0).getJsonObject("error").getInteger("status")).isEqualTo(404);
+    assertThat(later.reply().getJsonArray("results").getJsonObject(1).containsKey("error")).isFalse();
+  }
+
+  @Test
+  void anEntryThatChangesNothingLeavesTheChangeStreamAlone() {
+    state.apply(tx(StoreOp.create(Kind.SERVICES, service("s1", "web"))), 3);
+    ClusterState.Outcome out = state.applyBatch(entry(ops(StoreOp.delete(Kind.SERVICES, "nope"))), 4);
+    assertThat(out.changes()).isEmpty();
+    assertThat(state.lastChangeIndex()).isEqualTo(3);
+  }
+
+  @Test
+  void targetsNameEveryObjectATransactionTouches() {
+    assertThat(ClusterState.targets(ops(StoreOp.create(Kind.SERVICES, service("s1", "web")),
+        StoreOp.delete(Kind.TASKS, "t1"), StoreOp.merge(Kind.NODES, "n1", new JsonObject()))))
+        .containsExactlyInAnyOrder("services/s1", "tasks/t1", "nodes/n1");
+  }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,41 +18,62 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Store write throughput and latency through the event-bus API: groups of 1 and 3 members, 1 and 16
- * concurrent clients (each a closed loop: one write in flight), {@code enxame.bench.seconds} (10) each.
+ * concurrent clients (each a closed loop: one write in flight), {@code enxame.bench.seconds} (10) each after
+ * {@code enxame.bench.warmup} (15) seconds of the same writes
+ * ({@code enxame.bench.members}, {@code enxame.bench.clients}: other lists, e.g. "3" and "16,64").
  * Not part of the test suite (its name matches neither *Test nor *IT): bench/store.sh runs it.
- * Each write creates a secret-sized object, as {@code POST /secrets/create} does.
+ * Each write creates a secret-sized object, as {@code POST /secrets/create} does. Beside the rate: writes per Raft
+ * entry (group commit) and the process's CPU time per write (all members and the clients share the process), a
+ * figure the other load on a shared machine disturbs less than the rate.
  */
 class StoreBench {
   private static final int SECONDS = Integer.getInteger("enxame.bench.seconds", 10);
+  private static final AtomicLong IDS = new AtomicLong();
+  private static final int WARMUP = Integer.getInteger("enxame.bench.warmup", 15);
 
   @TempDir Path root;
 
   @Test
   void writes() throws Exception {
     List<String> rows = new ArrayList<>();
-    for (int members : new int[] {1, 3}) {
-      for (int clients : new int[] {1, 16}) {
+    for (int members : sizes("enxame.bench.members", "1,3")) {
+      for (int clients : sizes("enxame.bench.clients", "1,16")) {
         Path dir = Files.createTempDirectory(root, "g");
         try (StoreGroup group = StoreGroup.start(dir, members, new JsonObject())) {
           rows.add(run(group, members, clients));
         }
       }
     }
-    System.out.println("| members | clients | writes/s | p50 ms | p99 ms |");
-    System.out.println("|---|---|---|---|---|");
+    System.out.println("| members | clients | writes/s | p50 ms | p99 ms | writes/entry | CPU ms/write |");
+    System.out.println("|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
   }
 
+  private static int[] sizes(String property, String dflt) {
+    return java.util.Arrays.stream(System.getProperty(property, dflt).split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+
+  /**
+   * Writes for the warm-up, not counted, then for the measurement: by then the JIT compiler has compiled the write path, as
+   * in a manager that has run a while (on the shared two-core machine it was still compiling 10 s in, a third of the CPU).
+   */
   private static String run(StoreGroup group, int members, int clients) throws InterruptedException {
+    measure(group, members, clients, WARMUP);
+    return measure(group, members, clients, SECONDS);
+  }
+
+  private static String measure(StoreGroup group, int members, int clients, int seconds) throws InterruptedException {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long entries0 = group.leader().log().getLastEntryTermIndex().getIndex();
+    long cpu0 = os.getProcessCpuTime();
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-    AtomicLong ids = new AtomicLong();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       StoreClient store = group.member(c % members).client;
       Thread t = new Thread(() -> {
         while (System.nanoTime() < end) {
-          String id = "bench" + ids.incrementAndGet();
+          String id = "bench" + IDS.incrementAndGet();
           JsonObject secret = new JsonObject().put("ID", id)
               .put("Spec", new JsonObject().put("Name", id).put("Labels", new JsonObject()).put("Data", "c2VjcmV0LXZhbHVl"));
           long t0 = System.nanoTime();
@@ -63,9 +85,12 @@ class StoreBench {
       threads.add(t);
     }
     for (Thread t : threads) t.join();
+    double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6;
+    long entries = group.leader().log().getLastEntryTermIndex().getIndex() - entries0;
     List<Long> sorted = latencies.stream().sorted().toList();
     double p50 = sorted.get(sorted.size() / 2) / 1e6;
     double p99 = sorted.get((int) (sorted.size() * 0.99)) / 1e6;
-    return String.format("| %d | %d | %.0f | %.2f | %.2f |", members, clients, sorted.size() / (double) SECONDS, p50, p99);
+    return String.format("| %d | %d | %.0f | %.2f | %.2f | %.1f | %.3f |", members, clients, sorted.size() / (double) seconds, p50, p99,
+        sorted.size() / (double) entries, cpuMs / sorted.size());
   }
 }
