@@ -22,15 +22,17 @@ import java.util.Set;
 final class MeshRuntime {
   final String nodeId;
   final Transport transport;
+  final LoopLoads loads = new LoopLoads();
   final EventLoopGroup group;
   final MeshMetrics metrics;
   private volatile Map<String, InetSocketAddress> peers = Map.of();
   private volatile Set<String> localBackends = Set.of();
 
-  MeshRuntime(String nodeId, Transport transport, EventLoopGroup group, MeshMetrics metrics) {
+  /** Starts the {@code ioThreads} I/O threads; {@code group.shutdownGracefully()} stops them. */
+  MeshRuntime(String nodeId, Transport transport, int ioThreads, MeshMetrics metrics) {
     this.nodeId = nodeId;
     this.transport = transport;
-    this.group = group;
+    this.group = transport.group(ioThreads, loads);
     this.metrics = metrics;
   }
 

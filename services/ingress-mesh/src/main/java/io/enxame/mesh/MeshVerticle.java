@@ -6,7 +6,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,7 +31,6 @@ public final class MeshVerticle extends VerticleBase {
 
   private final MeshMetrics metrics = new MeshMetrics();
   private final LongAdder refusedHops = new LongAdder();
-  private MultiThreadIoEventLoopGroup group;
   private MeshRuntime mesh;
   private PublishedPorts ports;
   private Channel internal;
@@ -43,8 +41,7 @@ public final class MeshVerticle extends VerticleBase {
   public Future<?> start() {
     MeshConfig config = MeshConfig.fromJson(config());
     Transport transport = Transport.best();
-    group = transport.group(config.ioThreads());
-    mesh = new MeshRuntime(config.nodeId(), transport, group, metrics);
+    mesh = new MeshRuntime(config.nodeId(), transport, config.ioThreads(), metrics);
     ports = new PublishedPorts(mesh, config.bindHost());
     metricsConsumer = vertx.eventBus().consumer(Addresses.meshMetrics(config.nodeId()), m -> m.reply(metrics.toJson()));
     return listenInternal(config).compose(v -> metricsConsumer.completion()).onSuccess(v -> {
@@ -59,7 +56,7 @@ public final class MeshVerticle extends VerticleBase {
 
   /** The port other nodes' meshes hand flows to. */
   private Future<Void> listenInternal(MeshConfig config) {
-    var bound = new ServerBootstrap().group(group).channel(mesh.transport.server())
+    var bound = new ServerBootstrap().group(mesh.group).channel(mesh.transport.server())
         .option(ChannelOption.SO_REUSEADDR, true)
         .childHandler(new ChannelInitializer<>() {
           @Override
@@ -93,7 +90,7 @@ public final class MeshVerticle extends VerticleBase {
     return routesClosed.eventually(() -> {
       ports.closeAll();
       if (internal != null) internal.close();
-      return fromNetty(group.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+      return fromNetty(mesh.group.shutdownGracefully(0, 2, TimeUnit.SECONDS));
     }).eventually(() -> metricsConsumer.unregister());
   }
 

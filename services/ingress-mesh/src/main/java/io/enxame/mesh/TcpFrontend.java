@@ -43,6 +43,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    mesh.loads.track(ctx.channel());
     connect(ctx, null);
     ctx.fireChannelActive(); // reads the client (autoRead)
   }
