@@ -45,7 +45,7 @@ final class HopBackend extends ByteToMessageDecoder {
     }
     if (d == null) return;
     headerRead = true;
-    if (!mesh.isLocalBackend(d.ip(), d.port())) {
+    if (!mesh.isLocalBackend("tcp", d.ip(), d.port())) {
       refuse(ctx);
       return;
     }

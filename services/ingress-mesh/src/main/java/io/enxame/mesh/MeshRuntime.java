@@ -44,7 +44,7 @@ final class MeshRuntime {
     }
     Set<String> local = new HashSet<>();
     table.getRoutesList().forEach(r -> r.getBackendsList().forEach(b -> {
-      if (b.getNodeId().equals(nodeId)) local.add(b.getIp() + ":" + r.getTargetPort());
+      if (b.getNodeId().equals(nodeId)) local.add(r.getProtocol() + "/" + b.getIp() + ":" + r.getTargetPort());
     }));
     peers = Map.copyOf(p);
     localBackends = Set.copyOf(local);
@@ -67,7 +67,8 @@ final class MeshRuntime {
     return isLocal(t) ? t.address : peers.get(t.nodeId);
   }
 
-  boolean isLocalBackend(String ip, int port) { return localBackends.contains(ip + ":" + port); }
+  /** Whether {@code protocol/ip:port} is a backend on this node in the current table (a hop may reach it). */
+  boolean isLocalBackend(String protocol, String ip, int port) { return localBackends.contains(protocol + "/" + ip + ":" + port); }
 
   static InetSocketAddress address(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
