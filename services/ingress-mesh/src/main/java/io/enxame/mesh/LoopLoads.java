@@ -44,16 +44,22 @@ final class LoopLoads implements EventExecutorChooserFactory {
       int j = (least + i) % n;
       if (counts[j].get() < counts[least].get()) least = j;
     }
-    if (here >= 0 && counts[here].get() - counts[least].get() < MARGIN) return ls[here];
-    return ls[least];
+    if (here < 0) return ls[least]; // a listener or a test registering: not a flow
+    // An accepted connection: counted from now on, not once registered, so that a burst of accepts (its
+    // registrations on another loop still queued) does not all go to the same loop.
+    int chosen = counts[here].get() - counts[least].get() < MARGIN ? here : least;
+    counts[chosen].incrementAndGet();
+    return ls[chosen];
   }
 
-  /** Counts {@code ch} as a flow of its event loop until it closes. Call on that loop, once registered. */
+  /**
+   * Uncounts {@code ch}, an accepted connection (counted when it was given its loop), when it closes. Call
+   * once it is registered. (One whose registration fails stays counted: it takes epoll refusing a descriptor
+   * or the loops shutting down.)
+   */
   void track(Channel ch) {
     AtomicInteger count = countOf(ch.eventLoop());
-    if (count == null) return;
-    count.incrementAndGet();
-    ch.closeFuture().addListener(f -> count.decrementAndGet());
+    if (count != null) ch.closeFuture().addListener(f -> count.decrementAndGet());
   }
 
   /** Flows open on each loop now, in the group's order (tests, metrics). */
