@@ -28,6 +28,12 @@ final class HopBackend extends ByteToMessageDecoder {
   }
 
   @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    mesh.loads.track(ctx.channel());
+    super.channelActive(ctx);
+  }
+
+  @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (headerRead) return;
     HopHeader.Destination d;
@@ -39,7 +45,7 @@ final class HopBackend extends ByteToMessageDecoder {
     }
     if (d == null) return;
     headerRead = true;
-    if (!mesh.isLocalBackend(d.ip(), d.port())) {
+    if (!mesh.isLocalBackend("tcp", d.ip(), d.port())) {
       refuse(ctx);
       return;
     }

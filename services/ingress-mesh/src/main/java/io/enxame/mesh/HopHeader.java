@@ -1,14 +1,14 @@
 package io.enxame.mesh;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * The line a mesh sends first on a flow it hands to another node's mesh: {@code ENXAME-HOP 1 <ip> <port>\n},
- * naming the task there. Whatever follows (a PROXY header, then the client's bytes) is the flow itself.
+ * naming the task there. Whatever follows (a PROXY header, then the client's bytes) is the flow itself. A UDP
+ * flow carries the line at the head of every datagram (any datagram may be lost, the first one too).
  */
 final class HopHeader {
   private HopHeader() {}
@@ -19,9 +19,8 @@ final class HopHeader {
 
   record Destination(String ip, int port) {}
 
-  static ByteBuf encode(String ip, int port, ByteBufAllocator alloc) {
-    byte[] line = (MAGIC + ip + " " + port + "\n").getBytes(StandardCharsets.US_ASCII);
-    return alloc.buffer(line.length).writeBytes(line);
+  static byte[] line(String ip, int port) {
+    return (MAGIC + ip + " " + port + "\n").getBytes(StandardCharsets.US_ASCII);
   }
 
   /**

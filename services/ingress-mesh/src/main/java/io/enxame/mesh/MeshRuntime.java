@@ -22,15 +22,17 @@ import java.util.Set;
 final class MeshRuntime {
   final String nodeId;
   final Transport transport;
+  final LoopLoads loads = new LoopLoads();
   final EventLoopGroup group;
   final MeshMetrics metrics;
   private volatile Map<String, InetSocketAddress> peers = Map.of();
   private volatile Set<String> localBackends = Set.of();
 
-  MeshRuntime(String nodeId, Transport transport, EventLoopGroup group, MeshMetrics metrics) {
+  /** Starts the {@code ioThreads} I/O threads; {@code group.shutdownGracefully()} stops them. */
+  MeshRuntime(String nodeId, Transport transport, int ioThreads, MeshMetrics metrics) {
     this.nodeId = nodeId;
     this.transport = transport;
-    this.group = group;
+    this.group = transport.group(ioThreads, loads);
     this.metrics = metrics;
   }
 
@@ -42,7 +44,7 @@ final class MeshRuntime {
     }
     Set<String> local = new HashSet<>();
     table.getRoutesList().forEach(r -> r.getBackendsList().forEach(b -> {
-      if (b.getNodeId().equals(nodeId)) local.add(b.getIp() + ":" + r.getTargetPort());
+      if (b.getNodeId().equals(nodeId)) local.add(r.getProtocol() + "/" + b.getIp() + ":" + r.getTargetPort());
     }));
     peers = Map.copyOf(p);
     localBackends = Set.copyOf(local);
@@ -65,7 +67,8 @@ final class MeshRuntime {
     return isLocal(t) ? t.address : peers.get(t.nodeId);
   }
 
-  boolean isLocalBackend(String ip, int port) { return localBackends.contains(ip + ":" + port); }
+  /** Whether {@code protocol/ip:port} is a backend on this node in the current table (a hop may reach it). */
+  boolean isLocalBackend(String protocol, String ip, int port) { return localBackends.contains(protocol + "/" + ip + ":" + port); }
 
   static InetSocketAddress address(String hostPort) {
     int colon = hostPort.lastIndexOf(':');

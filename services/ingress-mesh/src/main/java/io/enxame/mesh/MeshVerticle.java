@@ -2,11 +2,11 @@ package io.enxame.mesh;
 
 import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.dispatcher.RoutesRequest;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,10 +32,10 @@ public final class MeshVerticle extends VerticleBase {
 
   private final MeshMetrics metrics = new MeshMetrics();
   private final LongAdder refusedHops = new LongAdder();
-  private MultiThreadIoEventLoopGroup group;
   private MeshRuntime mesh;
   private PublishedPorts ports;
   private Channel internal;
+  private Channel internalUdp;
   private RouteSubscription routes;
   private MessageConsumer<Object> metricsConsumer;
 
@@ -43,11 +43,10 @@ public final class MeshVerticle extends VerticleBase {
   public Future<?> start() {
     MeshConfig config = MeshConfig.fromJson(config());
     Transport transport = Transport.best();
-    group = transport.group(config.ioThreads());
-    mesh = new MeshRuntime(config.nodeId(), transport, group, metrics);
+    mesh = new MeshRuntime(config.nodeId(), transport, config.ioThreads(), metrics);
     ports = new PublishedPorts(mesh, config.bindHost());
     metricsConsumer = vertx.eventBus().consumer(Addresses.meshMetrics(config.nodeId()), m -> m.reply(metrics.toJson()));
-    return listenInternal(config).compose(v -> metricsConsumer.completion()).onSuccess(v -> {
+    return listenInternal(config, 5).compose(v -> metricsConsumer.completion()).onSuccess(v -> {
       int port = ((InetSocketAddress) internal.localAddress()).getPort();
       RoutesRequest request = RoutesRequest.newBuilder().setNodeId(config.nodeId()).setMeshAddr(config.advertiseAddr() + ":" + port).build();
       routes = new RouteSubscription(vertx, SocketAddress.inetSocketAddress(config.dispatcherPort(), config.dispatcherHost()), config.tls(),
@@ -58,9 +57,13 @@ public final class MeshVerticle extends VerticleBase {
     });
   }
 
-  /** The port other nodes' meshes hand flows to. */
-  private Future<Void> listenInternal(MeshConfig config) {
-    var bound = new ServerBootstrap().group(group).channel(mesh.transport.server())
+  /**
+   * The port other nodes' meshes hand flows to: TCP, and UDP on the same number (peers only know one
+   * address, {@code RouteTable.peers}). With an ephemeral port, a number whose UDP side is taken is given up
+   * for another.
+   */
+  private Future<Void> listenInternal(MeshConfig config, int attemptsLeft) {
+    var tcp = new ServerBootstrap().group(mesh.group).channel(mesh.transport.server())
         .option(ChannelOption.SO_REUSEADDR, true)
         .childHandler(new ChannelInitializer<>() {
           @Override
@@ -69,14 +72,27 @@ public final class MeshVerticle extends VerticleBase {
           }
         })
         .bind(config.bindHost(), config.internalPort());
-    internal = bound.channel();
-    return fromNetty(bound);
+    internal = tcp.channel();
+    return fromNetty(tcp).compose(v -> {
+      var udp = new Bootstrap().group(mesh.group).channel(mesh.transport.datagram())
+          .handler(new UdpHopBackend(mesh, refusedHops))
+          .bind(config.bindHost(), internalPort());
+      internalUdp = udp.channel();
+      return fromNetty(udp).recover(e -> {
+        internal.close();
+        if (config.internalPort() != 0 || attemptsLeft <= 1) return Future.failedFuture(e);
+        return listenInternal(config, attemptsLeft - 1);
+      });
+    });
   }
 
   /** This node's counters (also served on {@link Addresses#meshMetrics}). */
   public MeshMetrics metrics() { return metrics; }
 
-  /** Hops from other meshes refused (not a backend of this node, or not a mesh at all). */
+  /**
+   * Hops from other meshes refused (not a backend of this node, or not a mesh at all): TCP connections and
+   * UDP datagrams.
+   */
   public long refusedHops() { return refusedHops.sum(); }
 
   /** The backends a published port ("tcp/8080") routes new flows to now; empty when it is not published. */
@@ -94,7 +110,8 @@ public final class MeshVerticle extends VerticleBase {
     return routesClosed.eventually(() -> {
       ports.closeAll();
       if (internal != null) internal.close();
-      return fromNetty(group.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+      if (internalUdp != null) internalUdp.close();
+      return fromNetty(mesh.group.shutdownGracefully(0, 2, TimeUnit.SECONDS));
     }).eventually(() -> metricsConsumer.unregister());
   }
 

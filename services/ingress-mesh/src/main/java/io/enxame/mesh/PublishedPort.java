@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the listener at once; TCP flows already open run on until either end closes them.
  *
  * <p>A TCP port on epoll is one listening socket per I/O thread, bound with SO_REUSEPORT: the kernel spreads
- * new connections over them and each connection lives on the thread that accepted it, with its backend
- * connection, so a flow never hops threads (no hand-off and wake-up of another loop per connection).
- * Elsewhere (NIO) one listener hands connections to the group's loops in turn.
+ * new connections over them and a connection stays, with its backend connection, on the thread that accepted
+ * it (no hand-off and wake-up of another loop), unless that thread serves {@link LoopLoads#MARGIN} flows more
+ * than another: then it goes to the least loaded one. Elsewhere (NIO) one listener does the same from one
+ * loop.
  */
 final class PublishedPort {
   final String key;
@@ -50,15 +51,18 @@ final class PublishedPort {
     } else if (mesh.transport.reusePort()) {
       for (EventLoop loop : mesh.loops()) binds.add(tcp(mesh, state, loop).bind(bindHost, route.getPublishedPort()));
     } else {
-      binds.add(tcp(mesh, state, mesh.group).bind(bindHost, route.getPublishedPort()));
+      binds.add(tcp(mesh, state, mesh.group.next()).bind(bindHost, route.getPublishedPort()));
     }
     List<Channel> listeners = binds.stream().map(ChannelFuture::channel).toList();
     return new PublishedPort(key(route), state, listeners, allBound(binds, listeners));
   }
 
-  /** A TCP listener whose connections are served by {@code children} (its own loop with SO_REUSEPORT). */
-  private static ServerBootstrap tcp(MeshRuntime mesh, RouteState state, io.netty.channel.EventLoopGroup children) {
-    ServerBootstrap b = new ServerBootstrap().group(children, children).channel(mesh.transport.server())
+  /**
+   * A TCP listener on {@code loop}; its connections stay on that loop unless another is less loaded
+   * ({@link LoopLoads}: the group's chooser).
+   */
+  private static ServerBootstrap tcp(MeshRuntime mesh, RouteState state, EventLoop loop) {
+    ServerBootstrap b = new ServerBootstrap().group(loop, mesh.group).channel(mesh.transport.server())
         .option(ChannelOption.SO_REUSEADDR, true)
         .option(ChannelOption.SO_BACKLOG, 1024)
         // TCP_NODELAY is already the default of Netty's socket channels on Linux: setting it again costs a syscall.

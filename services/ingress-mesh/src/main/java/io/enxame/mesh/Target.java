@@ -14,6 +14,8 @@ final class Target {
   final int port;
   /** {@code ip:port}, parsed once per table rather than once per connection. */
   final InetSocketAddress address;
+  /** The {@link HopHeader} naming this target, for flows that reach it through its node's mesh. */
+  final byte[] hop;
   final AtomicInteger active = new AtomicInteger();
 
   Target(String taskId, String nodeId, String ip, int port) {
@@ -22,6 +24,7 @@ final class Target {
     this.ip = ip;
     this.port = port;
     this.address = new InetSocketAddress(ip, port);
+    this.hop = HopHeader.line(ip, port);
   }
 
   boolean sameAs(String taskId, String nodeId, String ip, int port) {

@@ -43,6 +43,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    mesh.loads.track(ctx.channel());
     connect(ctx, null);
     ctx.fireChannelActive(); // reads the client (autoRead)
   }
@@ -104,7 +105,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
       target.active.decrementAndGet();
       state.stats.active.decrementAndGet();
     });
-    if (!mesh.isLocal(target)) outbound.write(HopHeader.encode(target.ip, target.port, outbound.alloc()), outbound.voidPromise());
+    if (!mesh.isLocal(target)) outbound.write(outbound.alloc().buffer(target.hop.length).writeBytes(target.hop), outbound.voidPromise());
     String proxy = state.proxyProtocol();
     if (!proxy.isEmpty()) {
       outbound.write(ProxyHeader.encode(proxy, (InetSocketAddress) inbound.remoteAddress(), (InetSocketAddress) inbound.localAddress(),

@@ -18,10 +18,12 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.EventExecutorChooserFactory;
 
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -55,7 +57,8 @@ record Transport(String name, IoHandlerFactory ioHandler, Class<? extends Server
     if (reusePort) b.option(EpollChannelOption.SO_REUSEPORT, true);
   }
 
-  MultiThreadIoEventLoopGroup group(int threads) {
-    return new MultiThreadIoEventLoopGroup(threads, ioHandler);
+  /** {@code threads} I/O threads; {@code chooser} picks the loop of each channel registered through the group. */
+  MultiThreadIoEventLoopGroup group(int threads, EventExecutorChooserFactory chooser) {
+    return new MultiThreadIoEventLoopGroup(threads, (Executor) null, chooser, ioHandler);
   }
 }

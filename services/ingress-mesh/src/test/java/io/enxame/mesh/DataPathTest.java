@@ -6,7 +6,6 @@ import io.enxame.shared.dispatcher.RouteTable;
 import io.enxame.shared.model.MeshLabels;
 import io.enxame.shared.testing.Eventually;
 import io.enxame.shared.testing.Ports;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +17,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,15 +26,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The TCP data path on real Netty and real sockets, without a control plane: the table is written here. */
 class DataPathTest {
   private static final String NODE = "node1";
-  private MultiThreadIoEventLoopGroup group;
+  private MeshRuntime mesh;
   private PublishedPorts ports;
   private ServerSocket backend;
 
   @BeforeEach
   void start() throws IOException {
-    Transport transport = Transport.best();
-    group = transport.group(1);
-    ports = new PublishedPorts(new MeshRuntime(NODE, transport, group, new MeshMetrics()), "127.0.0.1");
+    mesh = new MeshRuntime(NODE, Transport.best(), 1, new MeshMetrics());
+    ports = new PublishedPorts(mesh, "127.0.0.1");
     backend = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
   }
 
@@ -41,7 +41,7 @@ class DataPathTest {
   void stop() throws Exception {
     ports.closeAll();
     backend.close();
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+    mesh.group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
   }
 
   private int publish() {
@@ -104,8 +104,8 @@ class DataPathTest {
   void everyIoThreadListensAndEachFlowGetsWhatItsClientSentBeforeTheBackendWasUp() throws Exception {
     // Two I/O threads: with epoll, two listening sockets (SO_REUSEPORT) for the port. Each client writes at
     // once, before the mesh's backend connection is up; the backend echoes a line.
-    MultiThreadIoEventLoopGroup two = Transport.best().group(2);
-    PublishedPorts twoPorts = new PublishedPorts(new MeshRuntime(NODE, Transport.best(), two, new MeshMetrics()), "127.0.0.1");
+    MeshRuntime two = new MeshRuntime(NODE, Transport.best(), 2, new MeshMetrics());
+    PublishedPorts twoPorts = new PublishedPorts(two, "127.0.0.1");
     Thread echo = new Thread(() -> {
       while (!backend.isClosed()) {
         try (Socket s = backend.accept()) {
@@ -136,7 +136,48 @@ class DataPathTest {
       twoPorts.closeAll();
       backend.close();
       echo.join(5000);
-      two.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+      two.group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+    }
+  }
+
+  @Test
+  void connectionsOpenAtOnceAreSpreadOverTheIoThreads() throws Exception {
+    // 32 connections kept open, opened one after the other: the kernel's hash of their addresses alone would
+    // split them unevenly more often than not (|16 - X| > 1 for X ~ Binomial(32, 1/2): 60 %), the mesh keeps the
+    // two I/O threads within LoopLoads.MARGIN flows of each other.
+    MeshRuntime two = new MeshRuntime(NODE, Transport.best(), 2, new MeshMetrics());
+    PublishedPorts twoPorts = new PublishedPorts(two, "127.0.0.1");
+    List<Socket> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread acceptor = new Thread(() -> {
+      while (!backend.isClosed()) {
+        try {
+          accepted.add(backend.accept());
+        } catch (IOException e) {
+          // the backend was closed by the test
+        }
+      }
+    });
+    acceptor.start();
+    List<Socket> clients = new ArrayList<>();
+    try {
+      int published = Ports.free();
+      twoPorts.apply(table(published));
+      twoPorts.port("tcp/" + published).bound().syncUninterruptibly();
+      for (int i = 0; i < 32; i++) {
+        clients.add(new Socket("127.0.0.1", published));
+        int flows = i + 1;
+        Eventually.until(flows + " flows open", Duration.ofSeconds(5), () -> accepted.size(), n -> n == flows);
+        int[] open = two.loads.open();
+        assertThat(Math.abs(open[0] - open[1])).as("flows per I/O thread %s", java.util.Arrays.toString(open)).isLessThanOrEqualTo(LoopLoads.MARGIN);
+      }
+      assertThat(two.loads.open()[0] + two.loads.open()[1]).isEqualTo(32);
+    } finally {
+      for (Socket c : clients) c.close();
+      twoPorts.closeAll();
+      backend.close();
+      acceptor.join(5000);
+      for (Socket s : accepted) s.close();
+      two.group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
     }
   }
 

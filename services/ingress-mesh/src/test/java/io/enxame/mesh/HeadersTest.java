@@ -36,7 +36,7 @@ class HeadersTest {
 
   @Test
   void hopHeaderRoundTripsAndLeavesTheFlowBehindIt() {
-    ByteBuf b = HopHeader.encode("172.17.0.3", 80, ALLOC).writeBytes("GET /".getBytes(StandardCharsets.US_ASCII));
+    ByteBuf b = ALLOC.buffer().writeBytes(HopHeader.line("172.17.0.3", 80)).writeBytes("GET /".getBytes(StandardCharsets.US_ASCII));
     assertThat(HopHeader.decode(b)).isEqualTo(new HopHeader.Destination("172.17.0.3", 80));
     assertThat(b.toString(StandardCharsets.US_ASCII)).isEqualTo("GET /");
     b.release();

@@ -230,21 +230,58 @@ class MeshIT {
     int port = Ports.free();
     String id = swarm.createService("meshudp", Engine.UDP_ECHO, 2, "udp", port, 7, new JsonObject());
     Eventually.until("2 tasks of meshudp in the table", CONVERGE, () -> targets(swarm.mesh, "udp/" + port), t -> t.size() == 2);
+    udpEcho(InetAddress.getLoopbackAddress(), port);
+    assertThat(swarm.mesh.metrics().service(id).connections()).isEqualTo(1); // one client address, one flow
+
+    // Another node's mesh (on 127.0.0.2) has no task of the service: its flows go through the first mesh's
+    // internal port, each datagram with a hop header, and the answers come back from its published port.
+    MeshVerticle peer = new MeshVerticle();
+    String deployment = swarm.deployMesh(peer, "meshpeer000000000000000000", "127.0.0.2");
+    try {
+      Eventually.until("the peer mesh to publish the UDP port", CONVERGE, () -> targets(peer, "udp/" + port), t -> t.size() == 2);
+      for (int client = 0; client < 2; client++) udpEcho(InetAddress.getByName("127.0.0.2"), port);
+      assertThat(peer.metrics().service(id).connections()).isEqualTo(2);
+      assertThat(peer.metrics().service(id).bytesOut()).isEqualTo(2 * 5 * "hello 0".length());
+      assertThat(swarm.mesh.refusedHops()).isZero();
+    } finally {
+      Blocking.await(swarm.vertx.undeploy(deployment));
+    }
+
+    // The internal port is not an open relay: a datagram to a task port that is not a UDP backend is dropped, and
+    // a TCP hop to the UDP backend is refused.
+    String taskIp = targets(swarm.mesh, "udp/" + port).get(0).ip;
+    try (DatagramSocket socket = new DatagramSocket()) {
+      byte[] forged = ("ENXAME-HOP 1 " + taskIp + " 9\nhello").getBytes(StandardCharsets.US_ASCII);
+      socket.send(new DatagramPacket(forged, forged.length, InetAddress.getLoopbackAddress(), swarm.mesh.internalPort()));
+      socket.setSoTimeout(500);
+      assertThatThrownBy(() -> socket.receive(new DatagramPacket(new byte[64], 64))).isInstanceOf(SocketTimeoutException.class);
+    }
+    Eventually.until("the forged datagram refused", Duration.ofSeconds(5), () -> swarm.mesh.refusedHops(), n -> n == 1);
+    try (Socket s = new Socket("127.0.0.1", swarm.mesh.internalPort())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(("ENXAME-HOP 1 " + taskIp + " 7\n").getBytes(StandardCharsets.US_ASCII));
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+    assertThat(swarm.mesh.refusedHops()).isEqualTo(2);
+    swarm.remove("meshudp");
+  }
+
+  /** Five datagrams to {@code host:port} from one new socket, each echoed from that address. */
+  private static void udpEcho(InetAddress host, int port) throws IOException {
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setSoTimeout(2000);
       for (int i = 0; i < 5; i++) {
         byte[] hello = ("hello " + i).getBytes(StandardCharsets.US_ASCII);
-        socket.send(new DatagramPacket(hello, hello.length, InetAddress.getLoopbackAddress(), port));
+        socket.send(new DatagramPacket(hello, hello.length, host, port));
         DatagramPacket reply = new DatagramPacket(new byte[64], 64);
         socket.receive(reply);
         assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII)).isEqualTo("hello " + i);
+        assertThat(reply.getAddress()).isEqualTo(host);
         assertThat(reply.getPort()).isEqualTo(port);
       }
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("no UDP echo through the mesh", e);
+      throw new AssertionError("no UDP echo through the mesh at " + host + ":" + port, e);
     }
-    assertThat(swarm.mesh.metrics().service(id).connections()).isEqualTo(1); // one client address, one flow
-    swarm.remove("meshudp");
   }
 
   @Test
