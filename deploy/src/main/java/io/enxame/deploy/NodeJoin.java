@@ -9,6 +9,7 @@ import io.enxame.shared.dispatcher.JoinManagerRequest;
 import io.enxame.store.JoinOffer;
 import io.vertx.core.json.JsonArray;
 import io.enxame.shared.dispatcher.DispatcherMethods;
+import io.enxame.shared.net.HostPort;
 import io.enxame.shared.dispatcher.GetRootCACertificateRequest;
 import io.enxame.shared.dispatcher.IssueNodeCertificateRequest;
 import io.enxame.shared.dispatcher.IssueNodeCertificateResponse;
@@ -44,7 +45,7 @@ final class NodeJoin {
       return vertx.executeBlocking(() -> NodeIdentity.loadOrCreate(o.dataDir()));
     }
     if (JoinToken.digestHex(o.token()).isEmpty()) return Future.failedFuture(new JoinRefused(JoinToken.INVALID));
-    SocketAddress manager = address(o.manager());
+    SocketAddress manager = HostPort.parse(o.manager()).socketAddress();
     // As swarmkit: the root is fetched over TLS without verifying the server (nothing to verify it with yet) and
     // pinned by the token's digest; the token and CSR then travel to a server verified against that root.
     GrpcClient unverified = GrpcClient.client(vertx, new HttpClientOptions().setSsl(true).setUseAlpn(true).setTrustAll(true).setVerifyHost(false));
@@ -81,7 +82,7 @@ final class NodeJoin {
   static Future<ManagerKeys> managerKeys(Vertx vertx, JoinOptions o) {
     SealedBox.KeyPair joiner = SealedBox.generate();
     GrpcClient client = GrpcClient.client(vertx, NodeTls.inDataDir(o.dataDir()).client(new HttpClientOptions()));
-    return unary(client, address(o.manager()), DispatcherMethods.JOIN_MANAGER_CLIENT,
+    return unary(client, HostPort.parse(o.manager()).socketAddress(), DispatcherMethods.JOIN_MANAGER_CLIENT,
             JoinManagerRequest.newBuilder().setPublicKey(ByteString.copyFrom(joiner.publicKey())).build())
         .eventually(client::close)
         .compose(r -> vertx.executeBlocking(() -> {
@@ -110,11 +111,6 @@ final class NodeJoin {
       }
       return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
     }));
-  }
-
-  static SocketAddress address(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    return SocketAddress.inetSocketAddress(Integer.parseInt(hostPort.substring(colon + 1)), hostPort.substring(0, colon));
   }
 
   /** A refusal by the manager or by the node's own checks, with the words the user sees. */

@@ -5,6 +5,7 @@ import io.enxame.gateway.GatewayVerticle;
 import io.enxame.mesh.MeshVerticle;
 import io.enxame.scheduler.SchedulerVerticle;
 import io.enxame.secrets.SecretsVerticle;
+import io.enxame.shared.net.HostPort;
 import io.enxame.shared.tls.NodeTls;
 import io.enxame.store.JoinOffer;
 import io.enxame.store.StoreVerticle;
@@ -76,7 +77,7 @@ public final class Suite {
     JsonObject mesh = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
         .put("bindHost", "0.0.0.0").put("tls", tls).put("managersFile", dataDir.resolve("managers.json").toString());
     return deploy(vertx, new NodeAgentVerticle(), agent).compose(v -> deploy(vertx, new MeshVerticle(), mesh))
-        .compose(v -> deploy(vertx, CertificateRenewal.node(NodeTls.inDataDir(dataDir), NodeJoin.address(dispatcher)), new JsonObject()));
+        .compose(v -> deploy(vertx, CertificateRenewal.node(NodeTls.inDataDir(dataDir), HostPort.parse(dispatcher).socketAddress()), new JsonObject()));
   }
 
   /** {@code enxame up}: a whole manager node and its node-side services in one Vert.x instance. */

@@ -1,5 +1,6 @@
 package io.enxame.mesh;
 
+import io.enxame.shared.net.HostPort;
 import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.json.JsonObject;
 
@@ -21,11 +22,8 @@ public record MeshConfig(String nodeId, String dispatcherHost, int dispatcherPor
   public static MeshConfig fromJson(JsonObject json) {
     String nodeId = json.getString("nodeId");
     if (nodeId == null || nodeId.isBlank()) throw new IllegalArgumentException("ingress-mesh config: nodeId is required");
-    String dispatcher = json.getString("dispatcher", "127.0.0.1:" + DEFAULT_DISPATCHER_PORT);
-    int colon = dispatcher.lastIndexOf(':');
-    String host = colon < 0 ? dispatcher : dispatcher.substring(0, colon).replaceAll("^\\[|]$", "");
-    int port = colon < 0 ? DEFAULT_DISPATCHER_PORT : Integer.parseInt(dispatcher.substring(colon + 1));
-    return new MeshConfig(nodeId, host, port, json.getString("advertiseAddr", "127.0.0.1"), json.getString("bindHost", "0.0.0.0"),
+    HostPort dispatcher = HostPort.parse(json.getString("dispatcher", "127.0.0.1:" + DEFAULT_DISPATCHER_PORT), DEFAULT_DISPATCHER_PORT);
+    return new MeshConfig(nodeId, dispatcher.host(), dispatcher.port(), json.getString("advertiseAddr", "127.0.0.1"), json.getString("bindHost", "0.0.0.0"),
         json.getInteger("internalPort", 0), json.getInteger("ioThreads", Runtime.getRuntime().availableProcessors()),
         NodeTls.fromConfig(json.getJsonObject("tls")), Optional.ofNullable(json.getString("managersFile")).map(Path::of));
   }

@@ -1,5 +1,7 @@
 package io.enxame.mesh;
 
+import io.enxame.shared.net.HostPort;
+
 import io.enxame.shared.dispatcher.MeshPeer;
 import io.enxame.shared.dispatcher.RouteTable;
 import io.netty.channel.EventLoop;
@@ -70,8 +72,5 @@ final class MeshRuntime {
   /** Whether {@code protocol/ip:port} is a backend on this node in the current table (a hop may reach it). */
   boolean isLocalBackend(String protocol, String ip, int port) { return localBackends.contains(protocol + "/" + ip + ":" + port); }
 
-  static InetSocketAddress address(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    return new InetSocketAddress(hostPort.substring(0, colon).replaceAll("^\\[|]$", ""), Integer.parseInt(hostPort.substring(colon + 1)));
-  }
+  static InetSocketAddress address(String hostPort) { return HostPort.parse(hostPort).inet(); }
 }

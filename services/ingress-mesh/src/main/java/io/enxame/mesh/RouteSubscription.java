@@ -4,6 +4,7 @@ import io.enxame.shared.dispatcher.DispatcherMethods;
 import io.enxame.shared.dispatcher.RouteTable;
 import io.enxame.shared.dispatcher.RoutesRequest;
 import io.enxame.shared.net.Backoff;
+import io.enxame.shared.net.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -102,9 +103,7 @@ final class RouteSubscription {
       List<SocketAddress> next = new ArrayList<>(List.of(configured));
       try {
         for (Object o : new JsonArray(buffer)) {
-          String hostPort = String.valueOf(o);
-          int colon = hostPort.lastIndexOf(':');
-          SocketAddress a = SocketAddress.inetSocketAddress(Integer.parseInt(hostPort.substring(colon + 1)), hostPort.substring(0, colon));
+          SocketAddress a = HostPort.parse(String.valueOf(o)).socketAddress();
           if (!next.contains(a)) next.add(a);
         }
       } catch (RuntimeException unreadable) {

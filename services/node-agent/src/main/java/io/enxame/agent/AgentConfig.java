@@ -1,5 +1,6 @@
 package io.enxame.agent;
 
+import io.enxame.shared.net.HostPort;
 import io.enxame.shared.tls.NodeTls;
 import java.util.Optional;
 
@@ -32,10 +33,5 @@ public record AgentConfig(String nodeId, SocketAddress dispatcher, String advert
         Optional.ofNullable(json.getString("managersFile")).map(Path::of));
   }
 
-  static SocketAddress address(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon < 0) return SocketAddress.inetSocketAddress(DEFAULT_DISPATCHER_PORT, hostPort);
-    String host = hostPort.substring(0, colon).replaceAll("^\\[|]$", "");
-    return SocketAddress.inetSocketAddress(Integer.parseInt(hostPort.substring(colon + 1)), host);
-  }
+  static SocketAddress address(String hostPort) { return HostPort.parse(hostPort, DEFAULT_DISPATCHER_PORT).socketAddress(); }
 }

@@ -11,6 +11,7 @@ import io.enxame.shared.dispatcher.Payloads;
 import io.enxame.shared.dispatcher.StatusBatch;
 import io.enxame.shared.dispatcher.TaskStatus;
 import io.enxame.shared.net.Backoff;
+import io.enxame.shared.net.HostPort;
 import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -151,7 +152,7 @@ public final class DispatcherSession {
     add(known);
     managersFile.ifPresent(file -> {
       JsonArray list = new JsonArray();
-      managers.forEach(a -> list.add(a.host() + ":" + a.port()));
+      managers.forEach(a -> list.add(new HostPort(a.host(), a.port()).toString()));
       vertx.fileSystem().writeFile(file.toString(), list.toBuffer())
           .onFailure(e -> LOG.warn("cannot keep the managers in {}: {}", file, e.getMessage()));
     });
@@ -160,12 +161,10 @@ public final class DispatcherSession {
   /** Adds "host:port" addresses not in the list yet, after those it has. */
   private void add(List<String> hostPorts) {
     for (String hostPort : hostPorts) {
-      int colon = hostPort.lastIndexOf(':');
-      if (colon <= 0) continue;
       try {
-        SocketAddress a = SocketAddress.inetSocketAddress(Integer.parseInt(hostPort.substring(colon + 1)), hostPort.substring(0, colon));
+        SocketAddress a = HostPort.parse(hostPort).socketAddress();
         if (!managers.contains(a)) managers.add(a);
-      } catch (NumberFormatException malformed) {
+      } catch (IllegalArgumentException malformed) {
         LOG.debug("ignoring manager address {}", hostPort);
       }
     }
