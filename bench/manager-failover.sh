@@ -5,10 +5,15 @@
 # leader (`docker node ls`, MANAGER STATUS), kills its process with SIGKILL, times `docker secret create`
 # through a survivor's gateway until it succeeds (the CLI's own start-up, ~50 ms, is in the figure), then
 # restarts the killed manager on its data dir and waits until it is Reachable again.
-#   KILLS=10 bench/manager-failover.sh
+# Then a worker (`enxame join` with the worker token on 127.0.0.4, through the first manager): each round kills
+# the manager whose dispatcher holds the worker's session (the last "session accepted by" in the worker's log)
+# and times how long until another manager accepts the worker's session (its tasks are not touched meanwhile).
+#   KILLS=10 WORKER_KILLS=5 bench/manager-failover.sh
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kills="${KILLS:-10}"
+worker_kills="${WORKER_KILLS:-5}"
+worker_pid=0
 ports=(--port 23750 --tls-port 23751 --dispatcher-port 23770 --raft-port 23780)
 addrs=(127.0.0.1 127.0.0.2 127.0.0.3)
 pids=(0 0 0)
@@ -17,6 +22,7 @@ ids=("" "" "")
 dc() { local addr=$1; shift; DOCKER_HOST="tcp://$addr:23750" "$docker_cli" "$@"; }
 
 stop_managers() {
+  [ "$worker_pid" != 0 ] && kill -9 "$worker_pid" 2>/dev/null || true
   for pid in "${pids[@]}"; do [ "$pid" != 0 ] && kill -9 "$pid" 2>/dev/null || true; done
   for id in "${ids[@]}"; do
     [ -n "$id" ] && docker ps -aq --filter "label=com.docker.swarm.node.id=$id" | xargs -r docker rm -f >/dev/null 2>&1 || true
@@ -85,3 +91,28 @@ done
 echo
 echo "kill -9 of the leading manager's process -> a write acknowledged through another manager, $kills kills:"
 echo "  median $(median "${times[@]}") ms, max $(printf '%s\n' "${times[@]}" | sort -n | tail -1) ms, all: ${times[*]}"
+
+worker_log="$data/w.log"
+"$root/enxame" join --token "$(dc "${addrs[0]}" swarm join-token -q worker)" --data-dir "$data/w" --advertise-addr 127.0.0.4 \
+  "${addrs[0]}:23770" >>"$worker_log" 2>&1 &
+worker_pid=$!
+accepted() { grep -c "session accepted by" "$worker_log" || true; }
+until [ "$(accepted)" -ge 1 ]; do kill -0 "$worker_pid" || { cat "$worker_log" >&2; exit 1; }; sleep 0.2; done
+worker_times=()
+for round in $(seq 1 "$worker_kills"); do
+  held_by=$(grep "session accepted by" "$worker_log" | tail -1 | sed 's/.*session accepted by \/*\([0-9.]*\):.*/\1/')
+  for i in 0 1 2; do [ "${addrs[$i]}" = "$held_by" ] && victim=$i; done
+  before=$(accepted)
+  t0=$(now_ms)
+  kill -9 "${pids[$victim]}"
+  until [ "$(accepted)" -gt "$before" ]; do sleep 0.02; done
+  t1=$(now_ms)
+  worker_times+=($((t1 - t0)))
+  echo "worker round $round: killed ${addrs[$victim]}, which held the worker's session; another manager accepted it after $((t1 - t0)) ms"
+  wait "${pids[$victim]}" 2>/dev/null || true
+  start_manager "$victim"
+  until [ "$(status "$victim")" = Reachable ] || [ "$(status "$victim")" = Leader ]; do sleep 0.2; done
+done
+echo
+echo "kill -9 of the manager holding a worker's session -> the session accepted by another manager, $worker_kills kills:"
+echo "  median $(median "${worker_times[@]}") ms, max $(printf '%s\n' "${worker_times[@]}" | sort -n | tail -1) ms, all: ${worker_times[*]}"
