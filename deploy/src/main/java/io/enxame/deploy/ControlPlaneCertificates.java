@@ -50,7 +50,7 @@ final class ControlPlaneCertificates {
   }
 
   static Future<NodeTls> clientBundle(Vertx vertx, Path dataDir) {
-    return ensure(vertx, bundle(dataDir), "client-" + Ids.newId(), List.of());
+    return ensure(vertx, bundle(dataDir), NodeTls.CLIENT_PREFIX + Ids.newId(), List.of());
   }
 
   /** Where {@code enxame up} keeps the client bundle. */

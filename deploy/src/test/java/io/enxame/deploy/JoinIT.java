@@ -325,6 +325,20 @@ class JoinIT {
         "--tlskey", workerTls.keyPath(), "-H", host, "node", "ls");
     assertThat(asWorker.exit()).isNotZero();
     assertThat(asWorker.err()).contains("Worker certificates cannot use the manager's API");
+    // A node's manager certificate serves while the node is a manager of the swarm: this manager's own does; one
+    // for a node that is not (or no longer) in the swarm, from the same CA, does not.
+    NodeTls own = NodeTls.inDataDir(managerDir);
+    assertThat(plain.run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(), "--tlscert", own.certPath(),
+        "--tlskey", own.keyPath(), "-H", host, "node", "ls", "-q").ok().out()).contains(manager.nodeId());
+    NodeKeys goneKeys = NodeKeys.generate();
+    JsonObject gone = await(managerVertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT, new JsonObject()
+        .put("csr", goneKeys.csrPem()).put("nodeId", "removedmanager0000000000001").put("role", "manager"))).body();
+    Files.writeString(bundle.resolve("gone.pem"), gone.getString("cert"));
+    Files.writeString(bundle.resolve("gone-key.pem"), goneKeys.keyPem());
+    DockerCli.Result asGone = plain.run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(), "--tlscert",
+        bundle.resolve("gone.pem").toString(), "--tlskey", bundle.resolve("gone-key.pem").toString(), "-H", host, "node", "ls");
+    assertThat(asGone.exit()).isNotZero();
+    assertThat(asGone.err()).contains("node removedmanager0000000000001 is not a manager of this swarm");
     // No client certificate: refused in the handshake.
     DockerCli.Result anonymous = plain.run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(), "-H", host, "info");
     assertThat(anonymous.exit()).isNotZero();

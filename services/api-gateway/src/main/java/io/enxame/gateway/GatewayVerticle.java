@@ -13,7 +13,10 @@ import io.enxame.gateway.swarm.SwarmRoutes;
 import io.enxame.gateway.system.SystemRoutes;
 import io.enxame.gateway.tasks.TaskRoutes;
 import io.enxame.shared.crypto.SealedBox;
+import io.enxame.shared.bus.Failures;
+import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
+import io.vertx.ext.web.RoutingContext;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.vault.VaultClient;
 import io.enxame.shared.tls.NodeTls;
@@ -58,6 +61,11 @@ public final class GatewayVerticle extends VerticleBase {
         .onSuccess(s -> tlsServer = s);
   }
 
+  private static void forbidden(RoutingContext ctx, String message) {
+    ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+        .end(new io.vertx.core.json.JsonObject().put("message", message).encode());
+  }
+
   /** The TLS port actually bound, or -1 without TLS. */
   public int actualTlsPort() {
     return tlsServer == null ? -1 : tlsServer.actualPort();
@@ -77,9 +85,26 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     if (managersOnly) {
       router.route().handler(ctx -> {
-        if (NodeTls.peer(ctx.request().connection()).map(NodeTls.Peer::manager).orElse(false)) ctx.next();
-        else ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
-            .end(new io.vertx.core.json.JsonObject().put("message", MANAGER_ONLY).encode());
+        NodeTls.Peer peer = NodeTls.peer(ctx.request().connection()).filter(NodeTls.Peer::manager).orElse(null);
+        if (peer == null) {
+          forbidden(ctx, MANAGER_ONLY);
+        } else if (peer.user()) {
+          ctx.next();
+        } else {
+          // A node's manager certificate serves only while the node is a manager of the swarm: one demoted and
+          // removed keeps a valid certificate until it expires, as on the dispatcher, where sessions are refused.
+          // The body waits (paused) for the body handler, which comes after this look-up.
+          ctx.request().pause();
+          store.get(Kind.NODES, peer.nodeId()).onComplete(ar -> {
+            if (ar.succeeded() && "manager".equals(Json.string(ar.result(), "Spec.Role"))) {
+              ctx.next();
+              return;
+            }
+            ctx.request().resume();
+            if (ar.failed() && Failures.statusOf(ar.cause()) != Failures.NOT_FOUND) ctx.fail(ar.cause());
+            else forbidden(ctx, "node " + peer.nodeId() + " is not a manager of this swarm");
+          });
+        }
       });
     }
     router.route().handler(new CommonHeaders());

@@ -34,6 +34,8 @@ public record NodeTls(String caPath, String certPath, String keyPath) {
   public static final String NODE_KEY = "swarm-node.key";
   public static final String WORKER_OU = "swarm-worker";
   public static final String MANAGER_OU = "swarm-manager";
+  /** The CN prefix of a user's client certificate (a client bundle), which names no node. */
+  public static final String CLIENT_PREFIX = "client-";
   /** How long before its issuance the CA dates a certificate's start, for clocks that run behind (as swarmkit's). */
   public static final Duration CERT_BACKDATE = Duration.ofHours(1);
 
@@ -84,6 +86,9 @@ public record NodeTls(String caPath, String certPath, String keyPath) {
   /** Who is on the other end of a connection whose certificate the handshake verified against the swarm's root. */
   public record Peer(String nodeId, String role, String clusterId) {
     public boolean manager() { return MANAGER_OU.equals(role); }
+
+    /** A user's client certificate rather than a node's. */
+    public boolean user() { return nodeId != null && nodeId.startsWith(CLIENT_PREFIX); }
   }
 
   /** The verified peer, or empty when it presented no certificate (or the connection is not TLS). */
