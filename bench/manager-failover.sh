@@ -65,6 +65,21 @@ leader_index() {
   done
 }
 
+# Restarts killed manager $1 on its data dir; waits until the leader hears from it again.
+revive() {
+  wait "${pids[$1]}" 2>/dev/null || true
+  start_manager "$1"
+  until [ "$(status "$1")" = Reachable ] || [ "$(status "$1")" = Leader ]; do sleep 0.2; done
+}
+
+# Prints a label, then the median, max and all of the figures that follow it.
+report() {
+  local label=$1; shift
+  echo
+  echo "$label"
+  echo "  median $(median "$@") ms, max $(printf '%s\n' "$@" | sort -n | tail -1) ms, all: $*"
+}
+
 start_manager 0
 token=$(dc "${addrs[0]}" swarm join-token -q manager)
 start_manager 1
@@ -84,13 +99,9 @@ for round in $(seq 1 "$kills"); do
   t1=$(now_ms)
   times+=($((t1 - t0)))
   echo "round $round: killed the leader ${ids[$leader]} (${addrs[$leader]}); a write through ${addrs[$survivor]} acknowledged after $((t1 - t0)) ms"
-  wait "${pids[$leader]}" 2>/dev/null || true
-  start_manager "$leader"
-  until [ "$(status "$leader")" = Reachable ] || [ "$(status "$leader")" = Leader ]; do sleep 0.2; done
+  revive "$leader"
 done
-echo
-echo "kill -9 of the leading manager's process -> a write acknowledged through another manager, $kills kills:"
-echo "  median $(median "${times[@]}") ms, max $(printf '%s\n' "${times[@]}" | sort -n | tail -1) ms, all: ${times[*]}"
+report "kill -9 of the leading manager's process -> a write acknowledged through another manager, $kills kills:" "${times[@]}"
 
 worker_log="$data/w.log"
 "$root/enxame" join --token "$(dc "${addrs[0]}" swarm join-token -q worker)" --data-dir "$data/w" --advertise-addr 127.0.0.4 \
@@ -109,10 +120,6 @@ for round in $(seq 1 "$worker_kills"); do
   t1=$(now_ms)
   worker_times+=($((t1 - t0)))
   echo "worker round $round: killed ${addrs[$victim]}, which held the worker's session; another manager accepted it after $((t1 - t0)) ms"
-  wait "${pids[$victim]}" 2>/dev/null || true
-  start_manager "$victim"
-  until [ "$(status "$victim")" = Reachable ] || [ "$(status "$victim")" = Leader ]; do sleep 0.2; done
+  revive "$victim"
 done
-echo
-echo "kill -9 of the manager holding a worker's session -> the session accepted by another manager, $worker_kills kills:"
-echo "  median $(median "${worker_times[@]}") ms, max $(printf '%s\n' "${worker_times[@]}" | sort -n | tail -1) ms, all: ${worker_times[*]}"
+report "kill -9 of the manager holding a worker's session -> the session accepted by another manager, $worker_kills kills:" "${worker_times[@]}"
