@@ -205,7 +205,7 @@ public final class StoreVerticle extends VerticleBase {
         return Future.failedFuture(Failures.notFound("node " + id + " is not a member of the raft cluster"));
       }
       long reachableLeft = voters.stream().filter(m -> !id.equals(m.getString("id")))
-          .filter(m -> m.getBoolean("leader", false) || "reachable".equals(m.getString("reachability"))).count();
+          .filter(StoreClient::heardFrom).count();
       if (reachableLeft < (voters.size() - 1) / 2 + 1) {
         return Future.failedFuture(Failures.badRequest(LOSS_OF_QUORUM));
       }

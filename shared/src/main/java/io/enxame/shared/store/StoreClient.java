@@ -59,6 +59,11 @@ public final class StoreClient {
     return request(Addresses.STORE_REMOVE_MEMBER, new JsonObject().put("id", nodeId)).mapEmpty();
   }
 
+  /** Whether a member of a {@link #leaderView} is heard from: the leader itself, or one it reached lately. */
+  public static boolean heardFrom(JsonObject member) {
+    return member.getBoolean("leader", false) || "reachable".equals(member.getString("reachability"));
+  }
+
   /** The group as its leader sees it: every member's reachability (see {@link Addresses#STORE_MEMBERS}). */
   public Future<JsonObject> leaderView() {
     return request(Addresses.STORE_MEMBERS, new JsonObject().put("leader", true));

@@ -79,7 +79,7 @@ public final class NodeRoutes {
     String id = node.getString("ID");
     return store.leaderView().compose(view -> {
       boolean running = view.getJsonArray("members").stream().map(JsonObject.class::cast)
-          .anyMatch(m -> id.equals(m.getString("id")) && (m.getBoolean("leader", false) || "reachable".equals(m.getString("reachability"))));
+          .anyMatch(m -> id.equals(m.getString("id")) && StoreClient.heardFrom(m));
       return running ? Future.failedFuture(Failures.badRequest("Enxame cannot demote a running manager yet: node " + id
           + " is reachable; stop its process first, then demote it")) : Future.succeededFuture();
     });
