@@ -167,6 +167,85 @@ class SecretsIT {
     api("secret", "rm", "db_password");
   }
 
+  /**
+   * A voting-app style stack: the app reaches its database by the stack's short service name over the stack's
+   * overlay network and checks that the database serves the very secret the app was given ({@code _FILE}).
+   * Deployed again unchanged, nothing restarts (the secret's data is sent again and compared); {@code stack rm}
+   * removes everything, the engine networks with it.
+   */
+  @Test
+  void aStackWithSecretsDeploysRedeploysUnchangedAndIsRemoved() throws Exception {
+    String stack = "vote" + UUID.randomUUID().toString().replace("-", "").substring(0, 6);
+    String marker = "stack-marker-" + UUID.randomUUID();
+    Path dir = Files.createTempDirectory(dataDir.getParent(), "stack");
+    Files.writeString(dir.resolve("db_pass.txt"), marker);
+    String placement = "      placement:\n        constraints: [\"node.id == " + id.nodeId() + "\"]\n";
+    Path compose = dir.resolve("stack.yml");
+    Files.writeString(compose, ("""
+        version: "3.8"
+        services:
+          db:
+            image: IMAGE
+            command: ["httpd", "-f", "-p", "80", "-h", "/run/secrets"]
+            secrets: [db_pass]
+            networks: [back]
+            deploy:
+        PLACEMENT
+          app:
+            image: IMAGE
+            command:
+              - sh
+              - -c
+              - |
+                while true; do
+                  got=$$(printf 'GET /db_pass HTTP/1.0\\r\\n\\r\\n' | nc db 80 | tail -n 1)
+                  [ "$$got" = "$$(cat $$DB_PASSWORD_FILE)" ] && echo same-secret-from-db; sleep 1
+                done
+            environment:
+              DB_PASSWORD_FILE: /run/secrets/db_pass
+            secrets: [db_pass]
+            networks: [back, front]
+            deploy:
+              replicas: 2
+        PLACEMENT
+        networks:
+          back:
+          front:
+        secrets:
+          db_pass:
+            file: ./db_pass.txt
+        """).replace("IMAGE", image).replace("PLACEMENT\n", placement));
+    try {
+      String deployed = api("stack", "deploy", "-c", compose.toString(), stack);
+      assertThat(deployed).contains("Creating network " + stack + "_back", "Creating network " + stack + "_front",
+          "Creating secret " + stack + "_db_pass", "Creating service " + stack + "_db", "Creating service " + stack + "_app");
+      List<String> apps = Eventually.until("both app tasks", Duration.ofSeconds(30), () -> containers(stack + "_app"), c -> c.size() == 2);
+      for (String app : apps) {
+        Eventually.until("the app to read the db's secret over the network", Duration.ofSeconds(30),
+            () -> engine.run("logs", app).out(), o -> o.contains("same-secret-from-db"));
+      }
+      assertThat(DockerCli.lines(api("stack", "ls", "--format", "{{.Name}} {{.Services}}"))).contains(stack + " 2");
+      assertThat(DockerCli.lines(api("network", "ls", "--filter", "label=com.docker.stack.namespace=" + stack, "--format", "{{.Name}} {{.Scope}}")))
+          .containsExactlyInAnyOrder(stack + "_back swarm", stack + "_front swarm");
+
+      String tasks = api("stack", "ps", "-q", stack);
+      String redeployed = api("stack", "deploy", "-c", compose.toString(), stack);
+      assertThat(redeployed).contains("Updating service " + stack + "_db", "Updating service " + stack + "_app");
+      assertThat(api("stack", "ps", "-q", stack)).isEqualTo(tasks);
+
+      api("stack", "rm", stack);
+      Eventually.until("the stack's containers and engine networks to be gone", Duration.ofSeconds(60),
+          () -> containers(stack + "_app").isEmpty() && containers(stack + "_db").isEmpty()
+              && engine.run("network", "ls", "-q", "--filter", "name=" + stack + "_").out().isBlank(),
+          Boolean::booleanValue);
+      assertThat(api("network", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + stack)).isBlank();
+      assertThat(api("secret", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + stack)).isBlank();
+      assertThat(filesContaining(dataDir, marker)).isEmpty();
+    } finally {
+      cli.run("stack", "rm", stack);
+    }
+  }
+
   @Test
   void secretRmAndAddRollsTheTasksOntoTheNewSecret() throws Exception {
     String before = "rotation-old-" + UUID.randomUUID();

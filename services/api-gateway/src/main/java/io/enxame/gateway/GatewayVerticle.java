@@ -6,6 +6,7 @@ import io.enxame.gateway.http.CommonHeaders;
 import io.enxame.gateway.http.ErrorResponder;
 import io.enxame.gateway.http.VersionPrefix;
 import io.enxame.gateway.logs.LogRoutes;
+import io.enxame.gateway.networks.NetworkRoutes;
 import io.enxame.gateway.nodes.NodeRoutes;
 import io.enxame.gateway.secrets.SecretRoutes;
 import io.enxame.gateway.services.ServiceRoutes;
@@ -117,6 +118,7 @@ public final class GatewayVerticle extends VerticleBase {
     new TaskRoutes(store).mount(router);
     new EventRoutes(vertx, events).mount(router);
     new LogRoutes(vertx, store).mount(router);
+    new NetworkRoutes(store).mount(router);
     VaultClient vault = new VaultClient(vertx.eventBus());
     new SecretRoutes(Kind.SECRETS, store, vault, configKey).mount(router);
     new SecretRoutes(Kind.CONFIGS, store, vault, configKey).mount(router);

@@ -5,10 +5,12 @@ import static io.enxame.shared.testing.Eventually.until;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.enxame.agent.exec.DockerRuntime;
+import io.enxame.agent.exec.EngineNetwork;
 import io.enxame.shared.dispatcher.Assignments;
 import io.enxame.shared.dispatcher.TaskStatus;
 import io.enxame.shared.model.Ids;
@@ -48,6 +50,9 @@ class NodeAgentIT {
   private TestDispatcher dispatcher;
   private int port;
   private String agentDeployment;
+  /** Swarm networks a test put tasks on, and an engine network of its own: removed after the containers. */
+  private final List<String> swarmNetworks = new java.util.ArrayList<>();
+  private String foreignNetwork;
 
   @BeforeAll
   static void dockerClient() {
@@ -76,6 +81,8 @@ class NodeAgentIT {
       await(vertx.close());
     } finally {
       for (Container c : ownContainers()) docker.removeContainerCmd(c.getId()).withForce(true).exec();
+      for (String swarmId : swarmNetworks) networksOf(swarmId).forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
+      if (foreignNetwork != null) docker.removeNetworkCmd(foreignNetwork).exec();
     }
   }
 
@@ -221,6 +228,79 @@ class NodeAgentIT {
     awaitStatus(kept, "running");
     until(() -> containersOf(orphan), List::isEmpty);
     assertThat(containersOf(kept)).hasSize(1);
+  }
+
+  @Test
+  void joinsItsSwarmNetworkWhereTasksFindEachOtherByServiceName() throws Exception {
+    String netId = "itnet" + Ids.newId().substring(0, 12);
+    String netName = "it-net-" + netId.substring(5, 13);
+    JsonObject network = new JsonObject().put("ID", netId).put("Spec", new JsonObject().put("Name", netName)
+        .put("Labels", new JsonObject().put("it", "yes")).put("DriverConfiguration", new JsonObject().put("Name", "overlay")));
+    String web = Ids.newId();
+    String client = Ids.newId();
+    JsonObject webTask = onNetwork(task(web, "running"), network, "web");
+    JsonObject clientTask = onNetwork(task(client, "running"), network, "client");
+    clientTask.put("Slot", 2);
+    swarmNetworks.add(netId);
+    dispatcher.onHello = TestDispatcher.full(webTask, clientTask);
+      await(deployAgent());
+
+      TaskStatus running = awaitStatus(web, "running");
+      assertThat(running.getAddressesList()).singleElement().satisfies(a -> assertThat(a.getNetworkId()).isEqualTo(netId));
+      String webIp = running.getAddresses(0).getAddress().replaceFirst("/.*", "");
+      List<Network> engineNetworks = networksOf(netId);
+      assertThat(engineNetworks).singleElement().satisfies(n -> {
+        assertThat(n.getName()).isEqualTo(netName);
+        assertThat(n.getLabels()).containsEntry("it", "yes");
+      });
+      // The engine's DNS answers the service name and tasks.<service> on the network with the task's address.
+      String clientContainer = awaitStatus(client, "running").getContainerId();
+      for (String name : List.of("web", "tasks.web")) {
+        assertThat(exec(clientContainer, "nslookup", name, "127.0.0.11")).contains("Address: " + webIp);
+      }
+
+    // The last task leaving takes the engine network with it.
+    dispatcher.send(Assignments.newBuilder().addRemovedTaskIds(web).addRemovedTaskIds(client).build());
+    until(() -> networksOf(netId), List::isEmpty);
+  }
+
+  @Test
+  void refusesAnEngineNetworkOfTheSameNameThatIsNotEnxames() throws Exception {
+    String netName = "it-foreign-" + Ids.newId().substring(0, 8);
+    foreignNetwork = docker.createNetworkCmd().withName(netName).withDriver("bridge").exec().getId();
+    String id = Ids.newId();
+    JsonObject network = new JsonObject().put("ID", "itnet" + id).put("Spec", new JsonObject().put("Name", netName));
+    swarmNetworks.add(network.getString("ID"));
+    dispatcher.onHello = TestDispatcher.full(onNetwork(task(id, "running"), network, "web"));
+    await(deployAgent());
+
+    TaskStatus rejected = awaitStatus(id, "rejected");
+    assertThat(rejected.getErr()).isEqualTo("network " + netName + " exists on this node's engine and is not Enxame's: remove or rename it");
+    assertThat(containersOf(id)).isEmpty();
+    assertThat(networksOf(network.getString("ID"))).isEmpty();
+  }
+
+  /** The task as the allocator leaves it: attached to the network, under its service's name. */
+  private static JsonObject onNetwork(JsonObject task, JsonObject network, String service) {
+    task.getJsonObject("ServiceAnnotations").put("Name", service);
+    task.getJsonObject("Spec").put("Networks", new JsonArray().add(new JsonObject().put("Target", network.getString("ID"))));
+    return task.put("NetworksAttachments", new JsonArray().add(new JsonObject().put("Network", network).put("Addresses", new JsonArray())));
+  }
+
+  private static List<Network> networksOf(String swarmId) {
+    return docker.listNetworksCmd().withFilter("label", List.of(EngineNetwork.SWARM_ID_LABEL + "=" + swarmId)).exec();
+  }
+
+  private static String exec(String container, String... cmd) throws Exception {
+    String execId = docker.execCreateCmd(container).withCmd(cmd).withAttachStdout(true).withAttachStderr(true).exec().getId();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    docker.execStartCmd(execId).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+      @Override
+      public void onNext(com.github.dockerjava.api.model.Frame frame) {
+        out.writeBytes(frame.getPayload());
+      }
+    }).awaitCompletion(20, java.util.concurrent.TimeUnit.SECONDS);
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test

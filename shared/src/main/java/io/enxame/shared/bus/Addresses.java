@@ -85,6 +85,12 @@ public final class Addresses {
    */
   public static final String SECRETS_RELEASE = "enxame.secrets.release";
   /**
+   * Whether data equals an object's stored data (what {@code stack deploy} sends again on a redeploy: Swarm accepts
+   * an update that leaves the data as it is). Body: {@code {"kind","id","data": SealedBox to the transit key
+   * (associated data "kind/id")}}. Reply: {@code {"same": boolean}}. Failure: 404 no such object.
+   */
+  public static final String SECRETS_SAME_DATA = "enxame.secrets.same-data";
+  /**
    * The secrets key sealed to a joining manager's key, so its secrets service opens what this one sealed. Body:
    * {@code {"publicKey": b64 P-256 point}}. Reply: {@code {"key": SealedBox}}. Failure: 400 not a public key.
    */

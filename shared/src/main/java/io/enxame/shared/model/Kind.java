@@ -9,7 +9,7 @@ public enum Kind {
   NODES("nodes", null),
   SERVICES("services", "Spec.Name"),
   TASKS("tasks", null),
-  NETWORKS("networks", "Name"),
+  NETWORKS("networks", "Spec.Name"),
   SECRETS("secrets", "Spec.Name"),
   CONFIGS("configs", "Spec.Name"),
   /** The swarm's root CA (certificate and sealed key) and revoked node IDs: read by the secrets service only. */

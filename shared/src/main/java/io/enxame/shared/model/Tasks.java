@@ -4,7 +4,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Facts about task objects that the gateway, the scheduler and the agent must agree on. */
 public final class Tasks {
@@ -44,16 +47,30 @@ public final class Tasks {
     return TaskState.fromWire(task.getString("DesiredState")).orElse(TaskState.RUNNING);
   }
 
-  /** The network a task container is attached to: the engine's default bridge until overlay networks exist. */
+  /** A task on no swarm network runs on the engine's default bridge; its attachment is named so. */
   public static final String BRIDGE = "bridge";
 
   /**
-   * A task's addresses where Docker keeps them: {@code NetworksAttachments[].Addresses}, CIDR strings such
-   * as {@code 172.17.0.3/16}; the agent reports them from the container's inspect output.
+   * The task's {@code NetworksAttachments} (one per swarm network the allocator attached) with the addresses
+   * the agent reported, CIDR strings such as {@code 10.0.1.3/24}, keyed by network ID. An address on the
+   * engine's default bridge gets a "bridge" attachment of its own.
    */
-  public static JsonArray networksAttachments(List<String> addresses) {
-    JsonObject network = new JsonObject().put("ID", BRIDGE).put("Spec", new JsonObject().put("Name", BRIDGE).put("Driver", BRIDGE));
-    return new JsonArray().add(new JsonObject().put("Network", network).put("Addresses", new JsonArray(new ArrayList<>(addresses))));
+  public static JsonArray withAddresses(JsonArray attachments, Map<String, List<String>> byNetwork) {
+    JsonArray out = new JsonArray();
+    Set<String> seen = new HashSet<>();
+    for (Object a : attachments == null ? new JsonArray() : attachments) {
+      if (!(a instanceof JsonObject attachment)) continue;
+      String id = Json.string(attachment, "Network.ID");
+      seen.add(id);
+      out.add(attachment.copy().put("Addresses", new JsonArray(new ArrayList<>(byNetwork.getOrDefault(id, List.of())))));
+    }
+    List<String> bridge = byNetwork.getOrDefault(BRIDGE, List.of());
+    if (!bridge.isEmpty() && !seen.contains(BRIDGE)) {
+      JsonObject network = new JsonObject().put("ID", BRIDGE).put("Spec", new JsonObject().put("Name", BRIDGE)
+          .put("DriverConfiguration", new JsonObject().put("Name", BRIDGE)).put("Scope", "local"));
+      out.add(new JsonObject().put("Network", network).put("Addresses", new JsonArray(new ArrayList<>(bridge))));
+    }
+    return out;
   }
 
   /** The task's IP addresses (prefix lengths dropped), in attachment order; empty until the agent reported them. */

@@ -36,6 +36,15 @@ public final class VaultClient {
     });
   }
 
+  /** Whether {@code plaintext} is the stored object's data; compared inside the secrets service. */
+  public Future<Boolean> sameData(Kind kind, String id, byte[] plaintext) {
+    return request(Addresses.SECRETS_TRANSIT_KEY, new JsonObject()).compose(reply -> {
+      byte[] transitKey = Base64.getDecoder().decode(reply.getString("publicKey"));
+      JsonObject box = SealedBox.seal(transitKey, plaintext, kind.wire() + "/" + id);
+      return request(Addresses.SECRETS_SAME_DATA, new JsonObject().put("kind", kind.wire()).put("id", id).put("data", box));
+    }).map(reply -> reply.getBoolean("same", false));
+  }
+
   /** Objects' data re-sealed to a recipient's public key, by ID (see {@link io.enxame.shared.crypto.Released}). */
   public Future<Map<String, JsonObject>> release(Kind kind, Collection<String> ids, byte[] recipientKey) {
     JsonObject body = new JsonObject().put("kind", kind.wire()).put("ids", new JsonArray(ids.stream().toList()))

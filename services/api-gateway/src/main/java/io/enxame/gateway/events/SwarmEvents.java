@@ -91,14 +91,13 @@ public final class SwarmEvents {
 
   private static String lower(String s) { return s == null ? "" : s.toLowerCase(); }
 
-  /** A node's name is its Spec.Name, else its hostname; a network's is its Name. */
+  /** A node's name is its Spec.Name, else its hostname. */
   private static String name(Kind kind, JsonObject o) {
     return switch (kind) {
       case NODES -> {
         String n = Json.string(o, "Spec.Name");
         yield n == null || n.isEmpty() ? Objects.toString(Json.string(o, "Description.Hostname"), "") : n;
       }
-      case NETWORKS -> Objects.toString(o.getString("Name"), Json.string(o, "Spec.Name"));
       default -> Objects.toString(Json.string(o, "Spec.Name"), "");
     };
   }

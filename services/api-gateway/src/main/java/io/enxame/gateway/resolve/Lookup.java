@@ -22,7 +22,6 @@ public final class Lookup {
     return switch (kind) {
       case NODES -> n -> Stream.of(Json.string(n, "Spec.Name"), Json.string(n, "Description.Hostname"));
       case TASKS -> t -> Stream.of(Tasks.name(t));
-      case NETWORKS -> o -> Stream.of(o.getString("Name"));
       default -> o -> Stream.of(Json.string(o, "Spec.Name"));
     };
   }

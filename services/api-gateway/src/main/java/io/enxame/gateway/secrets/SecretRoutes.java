@@ -84,16 +84,23 @@ public final class SecretRoutes {
     return lookup.find(kind, ctx.pathParam("id")).compose(o -> present(List.of(o))).map(views -> Reply.ok(views.get(0)));
   }
 
-  /** As swarmkit: only the labels may change, and the version read must still be current. */
+  /**
+   * As swarmkit: only the labels may change, and the version read must still be current. Data may be sent again
+   * unchanged ({@code stack deploy} does); the secrets service compares it with what it sealed.
+   */
   private Future<Reply> update(RoutingContext ctx) {
     long version = Requests.version(ctx, noun);
     JsonObject spec = Requests.jsonBody(ctx);
+    byte[] data = decode(spec.getValue("Data"));
     return lookup.find(kind, ctx.pathParam("id")).compose(current -> {
-      Object data = spec.getValue("Data");
-      boolean hasData = data instanceof String s ? !s.isEmpty() : data != null;
-      if (!Objects.equals(spec.getString("Name"), Json.string(current, "Spec.Name")) || hasData) {
-        return Future.failedFuture(Failures.badRequest(INVALID + "only updates to Labels are allowed"));
-      }
+      Future<Boolean> unchanged = data.length == 0 ? Future.succeededFuture(true) : vault.sameData(kind, current.getString("ID"), data);
+      return unchanged.compose(same -> {
+        if (!same || !Objects.equals(spec.getString("Name"), Json.string(current, "Spec.Name"))) {
+          return Future.failedFuture(Failures.badRequest(INVALID + "only updates to Labels are allowed"));
+        }
+        return Future.succeededFuture(current);
+      });
+    }).compose(current -> {
       Object labels = spec.getValue("Labels");
       if (labels != null && !(labels instanceof JsonObject)) return Future.failedFuture(Failures.badRequest("invalid JSON: Labels must be an object"));
       JsonObject next = current.getJsonObject("Spec").copy().put("Labels", labels == null ? new JsonObject() : labels);

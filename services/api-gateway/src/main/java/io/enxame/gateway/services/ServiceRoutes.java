@@ -6,6 +6,7 @@ import io.enxame.gateway.http.Replies;
 import io.enxame.gateway.http.Reply;
 import io.enxame.gateway.http.Requests;
 import io.enxame.gateway.resolve.Lookup;
+import io.enxame.gateway.networks.NetworkTargets;
 import io.enxame.gateway.secrets.References;
 import io.enxame.shared.bus.Failures;
 import io.enxame.shared.model.Ids;
@@ -116,11 +117,15 @@ public final class ServiceRoutes {
         .map(tx -> Reply.empty(200));
   }
 
-  /** Every secret and config the spec uses must exist (swarmkit refuses the spec otherwise). */
+  /**
+   * Every secret and config the spec uses must exist (swarmkit refuses the spec otherwise); its networks, named
+   * by ID, name or ID prefix, are resolved to IDs in place (moby's populateNetworkID).
+   */
   private Future<Void> checkReferences(JsonObject spec) {
-    return store.snapshot(Kind.SECRETS, Kind.CONFIGS).map(snap -> {
+    return store.snapshot(Kind.SECRETS, Kind.CONFIGS, Kind.NETWORKS).map(snap -> {
       References.checkExist(Kind.SECRETS, spec, snap.of(Kind.SECRETS));
       References.checkExist(Kind.CONFIGS, spec, snap.of(Kind.CONFIGS));
+      NetworkTargets.resolve(spec, snap.of(Kind.NETWORKS));
       return null;
     });
   }

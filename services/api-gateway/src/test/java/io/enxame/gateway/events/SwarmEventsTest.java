@@ -77,7 +77,7 @@ class SwarmEventsTest {
         .put("Spec", new JsonObject().put("Name", "nginx.conf"))), NOW).get(0);
     assertThat(config.getString("Type")).isEqualTo("config");
     assertThat(config.getString("Action")).isEqualTo("update");
-    events.derive(change("create", "networks", "w1", new JsonObject().put("ID", "w1").put("Name", "backend")), NOW);
+    events.derive(change("create", "networks", "w1", new JsonObject().put("ID", "w1").put("Spec", new JsonObject().put("Name", "backend"))), NOW);
     JsonObject network = events.derive(change("delete", "networks", "w1", null), NOW).get(0);
     assertThat(network.getString("Type")).isEqualTo("network");
     assertThat(network.getString("Action")).isEqualTo("remove");

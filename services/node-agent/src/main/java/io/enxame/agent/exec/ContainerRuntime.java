@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The narrow boundary between the agent and a container engine. Every call is asynchronous and completes
@@ -22,8 +23,17 @@ public interface ContainerRuntime {
 
   Future<Void> pull(String image);
 
-  /** Creates (does not start) a container and returns its id. Fails with {@link RuntimeFailure}. */
+  /**
+   * Creates (does not start) a container and returns its id, making the engine networks it joins first when they
+   * are missing. Fails with {@link RuntimeFailure}.
+   */
   Future<String> create(ContainerSpec spec);
+
+  /**
+   * Removes the engine networks made for these swarm networks, each only if no container is on it any more (other
+   * nodes may share this engine); failures are not reported.
+   */
+  Future<Void> removeNetworks(Set<String> swarmIds);
 
   Future<Void> start(String containerId);
 

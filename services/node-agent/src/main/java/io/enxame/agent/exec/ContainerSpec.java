@@ -29,7 +29,9 @@ public record ContainerSpec(
     Healthcheck healthcheck,
     List<PortBinding> ports,
     /** Engine bind specs ({@code host:container:ro}): the task's secrets and configs. */
-    List<String> binds) {
+    List<String> binds,
+    /** The swarm networks the container joins, the first at creation; none: the engine's default bridge. */
+    List<Attachment> networks) {
 
   /** A host-mode published port: the engine binds {@code published} (0: any free port) on this node. */
   public record PortBinding(int target, String protocol, int published) {}
@@ -37,8 +39,11 @@ public record ContainerSpec(
   public ContainerSpec withBinds(List<String> newBinds) {
     return new ContainerSpec(name, image, labels, entrypoint, cmd, env, workingDir, user, hostname, init, tty, openStdin,
         readOnly, stopSignal, stopTimeoutSeconds, memoryBytes, memoryReservationBytes, nanoCpus, healthcheck, ports,
-        List.copyOf(newBinds));
+        List.copyOf(newBinds), networks);
   }
+
+  /** A network the container joins, with the names it answers to there (its service's name first). */
+  public record Attachment(EngineNetwork network, List<String> aliases) {}
 
   /** Docker's HEALTHCHECK; durations in nanoseconds, as the Engine API carries them. */
   public record Healthcheck(List<String> test, Long intervalNanos, Long timeoutNanos, Integer retries, Long startPeriodNanos) {}

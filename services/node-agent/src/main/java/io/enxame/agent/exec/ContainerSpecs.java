@@ -6,9 +6,12 @@ import io.enxame.shared.model.Tasks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Turns a Docker-shaped task into the container Swarm would create for it. */
 public final class ContainerSpecs {
@@ -45,7 +48,24 @@ public final class ContainerSpecs {
         healthcheck(cs.getJsonObject("Healthcheck")),
         Tasks.hostPorts(task).stream().map(p -> new ContainerSpec.PortBinding(p.getInteger("TargetPort", 0),
             p.getString("Protocol", "tcp"), p.getInteger("PublishedPort", 0))).toList(),
-        List.of()); // the task's files are written at create time (TaskFiles)
+        List.of(), // the task's files are written at create time (TaskFiles)
+        attachments(task));
+  }
+
+  /**
+   * The task's swarm networks. On each, the container answers to its service's name, {@code tasks.<service>}
+   * (both resolve to every task of the service: Swarm's DNS round robin) and the attachment's own aliases.
+   */
+  static List<ContainerSpec.Attachment> attachments(JsonObject task) {
+    String service = String.valueOf(Json.string(task, "ServiceAnnotations.Name"));
+    List<ContainerSpec.Attachment> out = new ArrayList<>();
+    for (Object o : Json.arrayOrEmpty(task, "NetworksAttachments")) {
+      if (!(o instanceof JsonObject a) || Tasks.BRIDGE.equals(Json.string(a, "Network.ID"))) continue;
+      Set<String> aliases = new LinkedHashSet<>(List.of(service, "tasks." + service));
+      aliases.addAll(strings(a.getJsonArray("Aliases")));
+      out.add(new ContainerSpec.Attachment(EngineNetwork.of(a.getJsonObject("Network")), List.copyOf(aliases)));
+    }
+    return out;
   }
 
   /** Seconds a graceful stop may take before the engine kills the container. */

@@ -8,6 +8,8 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.InternetProtocol;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,10 @@ import java.util.concurrent.TimeUnit;
 public final class DockerRuntime implements ContainerRuntime {
   /** Debian's dockerd 20.10 speaks 1.41 at most; newer engines still accept it. */
   public static final String DEFAULT_API_VERSION = "1.41";
+  /** Tries at making a container's networks and the container, against other agents sharing the engine. */
+  private static final int NETWORK_ATTEMPTS = 3;
+  /** One lock per engine network name, shared by every agent of this process (tests run several nodes in one). */
+  private static final Map<String, Object> NETWORK_LOCKS = new ConcurrentHashMap<>();
 
   private final Vertx vertx;
   private final DockerClient docker;
@@ -150,16 +157,113 @@ public final class DockerRuntime implements ContainerRuntime {
   @Override
   public Future<String> create(ContainerSpec spec) {
     return blocking(() -> {
-      try {
-        return createCmd(spec).exec().getId();
-      } catch (NotFoundException e) {
-        knownImages.remove(spec.image()); // removed from the engine since we saw it: look (and pull) again next time
-        throw e;
+      for (int attempt = 1; ; attempt++) {
+        List<String> networkIds = spec.networks().stream().map(a -> ensureNetwork(a.network())).toList();
+        try {
+          String id = createCmd(spec, networkIds).exec().getId();
+          connectOthers(id, spec, networkIds);
+          return id;
+        } catch (NotFoundException e) {
+          // Another node's agent on this engine may have removed an unused network between our check and the create.
+          if (isMissingNetwork(e) && attempt < NETWORK_ATTEMPTS) continue;
+          if (!isMissingNetwork(e)) knownImages.remove(spec.image()); // look (and pull) again next time
+          throw e;
+        }
       }
     });
   }
 
-  private CreateContainerCmd createCmd(ContainerSpec spec) {
+  private static boolean isMissingNetwork(NotFoundException e) {
+    return String.valueOf(e.getMessage()).contains("network");
+  }
+
+  /** The first network is joined at creation; the others before the container starts, or not at all. */
+  private void connectOthers(String containerId, ContainerSpec spec, List<String> networkIds) {
+    try {
+      for (int i = 1; i < networkIds.size(); i++) {
+        docker.connectToNetworkCmd().withContainerId(containerId).withNetworkId(networkIds.get(i))
+            .withContainerNetwork(new ContainerNetwork().withAliases(spec.networks().get(i).aliases())).exec();
+      }
+    } catch (DockerException e) {
+      docker.removeContainerCmd(containerId).withForce(true).exec();
+      throw e;
+    }
+  }
+
+  /**
+   * The engine network for a swarm network, made if missing; returns its engine ID. Found by name and owned
+   * through its label: a network of that name that is not Enxame's is never used, one left by an earlier swarm
+   * network of the same name is replaced once unused. The engine does not stop two creates of one name racing
+   * (20.10 makes both), so agents in this process take turns per name, and should another process's agent have
+   * made a twin, everyone takes the one with the lowest ID.
+   */
+  private String ensureNetwork(EngineNetwork n) {
+    synchronized (NETWORK_LOCKS.computeIfAbsent(n.name(), k -> new Object())) {
+      for (int attempt = 1; ; attempt++) {
+        List<Network> named = docker.listNetworksCmd().withNameFilter(n.name()).exec().stream()
+            .filter(x -> n.name().equals(x.getName())).sorted(java.util.Comparator.comparing(Network::getId)).toList();
+        List<Network> ours = named.stream().filter(x -> n.swarmId().equals(label(x))).toList();
+        if (!ours.isEmpty()) return ours.get(0).getId();
+        if (named.stream().anyMatch(x -> label(x) == null)) {
+          throw new RuntimeFailure(403, "network " + n.name() + " exists on this node's engine and is not Enxame's: remove or rename it");
+        }
+        for (Network stale : named) {
+          try {
+            docker.removeNetworkCmd(stale.getId()).exec();
+          } catch (NotFoundException gone) {
+            // fine: gone already
+          } catch (DockerException inUse) {
+            throw new RuntimeFailure(403, "network " + n.name() + " on this node's engine still serves tasks of a removed swarm network of that name");
+          }
+        }
+        try {
+          return createNetwork(n);
+        } catch (DockerException e) {
+          // 409: another process's agent made it meanwhile; a 409 must not reach the caller, which reads it as a
+          // container name conflict.
+          if (e.getHttpStatus() != 409) throw e;
+          if (attempt >= NETWORK_ATTEMPTS) throw new RuntimeFailure(500, "network " + n.name() + " could not be made on this node's engine");
+        }
+      }
+    }
+  }
+
+  private static String label(Network n) {
+    return n.getLabels() == null ? null : n.getLabels().get(EngineNetwork.SWARM_ID_LABEL);
+  }
+
+  private String createNetwork(EngineNetwork n) {
+    var cmd = docker.createNetworkCmd().withName(n.name()).withDriver("bridge").withCheckDuplicate(true)
+        .withInternal(n.internal()).withEnableIpv6(n.ipv6()).withAttachable(true).withLabels(n.labels());
+    if (!n.ipam().isEmpty()) {
+      cmd.withIpam(new Network.Ipam().withDriver("default").withConfig(n.ipam().stream().map(c -> {
+        Network.Ipam.Config config = new Network.Ipam.Config().withSubnet(c.subnet());
+        if (c.range() != null) config.withIpRange(c.range());
+        if (c.gateway() != null) config.withGateway(c.gateway());
+        return config;
+      }).toList()));
+    }
+    return cmd.exec().getId();
+  }
+
+  @Override
+  public Future<Void> removeNetworks(Set<String> swarmIds) {
+    if (swarmIds.isEmpty()) return Future.succeededFuture();
+    return blocking(() -> {
+      for (String id : swarmIds) {
+        for (Network n : docker.listNetworksCmd().withFilter("label", List.of(EngineNetwork.SWARM_ID_LABEL + "=" + id)).exec()) {
+          try {
+            docker.removeNetworkCmd(n.getId()).exec();
+          } catch (DockerException stillUsed) {
+            // another task (maybe another node's, on this engine) is still on it: its last one removes it
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  private CreateContainerCmd createCmd(ContainerSpec spec, List<String> networkIds) {
     HostConfig host = HostConfig.newHostConfig()
         // The swarm restarts tasks (as new tasks); the engine must never restart a task container itself.
         .withRestartPolicy(RestartPolicy.noRestart())
@@ -169,6 +273,7 @@ public final class DockerRuntime implements ContainerRuntime {
         .withMemoryReservation(spec.memoryReservationBytes())
         .withNanoCPUs(spec.nanoCpus());
     if (!spec.binds().isEmpty()) host.withBinds(spec.binds().stream().map(Bind::parse).toList());
+    if (!networkIds.isEmpty()) host.withNetworkMode(networkIds.get(0));
     CreateContainerCmd cmd = docker.createContainerCmd(spec.image())
         .withName(spec.name())
         .withLabels(spec.labels())
@@ -182,6 +287,7 @@ public final class DockerRuntime implements ContainerRuntime {
     ifSet(spec.hostname(), cmd::withHostName);
     ifSet(spec.stopSignal(), cmd::withStopSignal);
     ifSet(spec.stopTimeoutSeconds(), cmd::withStopTimeout);
+    if (!spec.networks().isEmpty()) cmd.withAliases(spec.networks().get(0).aliases());
     if (!spec.entrypoint().isEmpty()) cmd.withEntrypoint(spec.entrypoint());
     if (!spec.cmd().isEmpty()) cmd.withCmd(spec.cmd());
     if (!spec.ports().isEmpty()) {
@@ -263,11 +369,11 @@ public final class DockerRuntime implements ContainerRuntime {
         addresses(r));
   }
 
-  private static List<String> addresses(InspectContainerResponse r) {
-    if (r.getNetworkSettings() == null || r.getNetworkSettings().getNetworks() == null) return List.of();
-    List<String> out = new ArrayList<>();
-    r.getNetworkSettings().getNetworks().values().forEach(n -> {
-      if (n.getIpAddress() != null && !n.getIpAddress().isEmpty()) out.add(n.getIpAddress() + "/" + n.getIpPrefixLen());
+  private static Map<String, String> addresses(InspectContainerResponse r) {
+    if (r.getNetworkSettings() == null || r.getNetworkSettings().getNetworks() == null) return Map.of();
+    Map<String, String> out = new TreeMap<>();
+    r.getNetworkSettings().getNetworks().forEach((name, n) -> {
+      if (n.getIpAddress() != null && !n.getIpAddress().isEmpty()) out.put(name, n.getIpAddress() + "/" + n.getIpPrefixLen());
     });
     return out;
   }

@@ -1,6 +1,7 @@
 package io.enxame.agent.exec;
 
 import io.enxame.agent.files.TaskFiles;
+import io.enxame.shared.dispatcher.NetworkAddress;
 import io.enxame.shared.dispatcher.TaskStatus;
 import io.enxame.shared.model.SwarmLabels;
 import io.enxame.shared.model.TaskState;
@@ -12,6 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,6 +58,9 @@ public final class TaskController {
   }
 
   public String taskId() { return taskId; }
+
+  /** The task as last assigned. */
+  public JsonObject task() { return task; }
 
   /** The latest status this controller reported, if any (re-sent after a session reconnects). */
   public Optional<TaskStatus> lastStatus() { return Optional.ofNullable(last); }
@@ -203,7 +210,7 @@ public final class TaskController {
     String id = c != null ? c.id() : containerId;
     if (id != null) b.setContainerId(id);
     if (c != null) {
-      if (c.running()) b.setPid((int) c.pid()).addAllAddresses(c.addresses());
+      if (c.running()) b.setPid((int) c.pid()).addAllAddresses(addresses(c));
       if (c.exited()) b.setExitCode((int) c.exitCode());
     }
     TaskStatus status = b.build();
@@ -214,6 +221,19 @@ public final class TaskController {
     // A task's secrets live as long as it runs: an ended container is never started again (a new task is).
     if (next.isTerminal()) files.release(taskId).onFailure(e -> LOG.warn("task {}: could not remove its files: {}", taskId, e.getMessage()));
     return Future.succeededFuture();
+  }
+
+  /** The container's addresses by swarm network (the engine's default bridge as "bridge"); others are not the swarm's. */
+  private List<NetworkAddress> addresses(ContainerInfo c) {
+    Map<String, String> swarmIds = new HashMap<>();
+    swarmIds.put(Tasks.BRIDGE, Tasks.BRIDGE);
+    ContainerSpecs.attachments(task).forEach(a -> swarmIds.put(a.network().name(), a.network().swarmId()));
+    List<NetworkAddress> out = new ArrayList<>();
+    c.addresses().forEach((network, cidr) -> {
+      String id = swarmIds.get(network);
+      if (id != null) out.add(NetworkAddress.newBuilder().setNetworkId(id).setAddress(cidr).build());
+    });
+    return out;
   }
 
   private static boolean sameObservation(TaskStatus a, TaskStatus b) {

@@ -3,6 +3,7 @@ package io.enxame.agent.exec;
 import io.enxame.agent.files.TaskFiles;
 import io.enxame.shared.dispatcher.Assignments;
 import io.enxame.shared.dispatcher.TaskStatus;
+import io.enxame.shared.model.NetworkRefs;
 import io.enxame.shared.model.SwarmLabels;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,9 +114,16 @@ public final class TaskExecutor {
   private Future<Void> removeTask(String taskId) {
     TaskController c = controllers.remove(taskId);
     String containerId = known.remove(taskId);
-    if (c != null) return c.remove();
+    if (c != null) return c.remove().compose(v -> releaseNetworks(c.task()));
     if (containerId == null) return Future.succeededFuture();
     return runtime.remove(containerId).recover(e -> Future.succeededFuture()).compose(v -> files.release(taskId));
+  }
+
+  /** The engine networks of a removed task that no other task of this node uses go too (when nobody else is on them). */
+  private Future<Void> releaseNetworks(JsonObject removed) {
+    Set<String> unused = new HashSet<>(NetworkRefs.attached(removed));
+    controllers.values().forEach(other -> unused.removeAll(NetworkRefs.attached(other.task())));
+    return runtime.removeNetworks(unused).recover(e -> Future.succeededFuture());
   }
 
   private TaskController controller(JsonObject task) {

@@ -6,6 +6,7 @@ import io.enxame.shared.dispatcher.AgentMessage;
 import io.enxame.shared.dispatcher.DispatcherMessage;
 import io.enxame.shared.dispatcher.DispatcherMethods;
 import io.enxame.shared.dispatcher.Hello;
+import io.enxame.shared.dispatcher.NetworkAddress;
 import io.enxame.shared.dispatcher.StatusBatch;
 import io.enxame.shared.dispatcher.TaskStatus;
 import io.enxame.shared.bus.Failures;
@@ -24,6 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
@@ -33,9 +35,11 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The gRPC endpoint node-agents keep a session with: it registers the node, streams each node the
@@ -199,10 +203,13 @@ public final class DispatcherServer {
         .put("PortStatus", new JsonObject());
     if (!s.getErr().isEmpty()) status.put("Err", s.getErr());
     JsonObject old = task.getJsonObject("Status", new JsonObject());
-    boolean newAddresses = s.getAddressesCount() > 0 && !Tasks.networksAttachments(s.getAddressesList()).equals(task.getJsonArray("NetworksAttachments"));
+    JsonArray attachments = s.getAddressesCount() == 0 ? null : Tasks.withAddresses(task.getJsonArray("NetworksAttachments"),
+        s.getAddressesList().stream().collect(Collectors.groupingBy(NetworkAddress::getNetworkId, LinkedHashMap::new,
+            Collectors.mapping(NetworkAddress::getAddress, Collectors.toList()))));
+    boolean newAddresses = attachments != null && !attachments.equals(task.getJsonArray("NetworksAttachments"));
     if (current == next.get() && sameObservation(old, status) && !newAddresses) return Optional.empty();
     JsonObject fields = new JsonObject().put("Status", status);
-    if (newAddresses) fields.put("NetworksAttachments", Tasks.networksAttachments(s.getAddressesList()));
+    if (newAddresses) fields.put("NetworksAttachments", attachments);
     return Optional.of(StoreOp.mergeIfExists(Kind.TASKS, s.getTaskId(), fields));
   }
 

@@ -1,5 +1,6 @@
 package io.enxame.scheduler.orchestrator;
 
+import io.enxame.scheduler.allocator.NetworkAllocator;
 import io.enxame.scheduler.placement.NodeLoad;
 import io.enxame.scheduler.view.ClusterView;
 import io.enxame.shared.model.Kind;
@@ -90,7 +91,7 @@ public final class Orchestrator {
       } else {
         continue;
       }
-      ops.addAll(r.ops());
+      r.ops().forEach(op -> ops.add(NetworkAllocator.allocate(op, id -> view.get(Kind.NETWORKS, id))));
       wake = earliest(wake, r.wakeAt());
     }
     // Tasks whose service is gone (created while it was being removed): nothing will ever run them.

@@ -22,7 +22,7 @@ import java.util.Optional;
  * Owned by one event loop (the scheduler verticle's): no locking.
  */
 public final class ClusterView {
-  public static final Kind[] KINDS = {Kind.CLUSTER, Kind.NODES, Kind.SERVICES, Kind.TASKS};
+  public static final Kind[] KINDS = {Kind.CLUSTER, Kind.NODES, Kind.SERVICES, Kind.TASKS, Kind.NETWORKS};
 
   private final Map<Kind, Map<String, JsonObject>> objects = new EnumMap<>(Kind.class);
   /** When each task was first seen running: the updater's monitor needs it after the status moves on. */

@@ -44,6 +44,19 @@ public final class Envelope {
     }
   }
 
+  /** Whether {@code candidate} is the sealed data, compared in constant time; the opened data is wiped. */
+  public boolean matches(String kind, String id, JsonObject sealed, byte[] candidate) {
+    byte[] dataKey = Aead.open(secretsKey, sealed.getJsonObject("Key"), keyAad(kind, id));
+    byte[] data = null;
+    try {
+      data = Aead.open(dataKey, sealed.getJsonObject("Data"), dataAad(kind, id));
+      return java.security.MessageDigest.isEqual(data, candidate);
+    } finally {
+      java.util.Arrays.fill(dataKey, (byte) 0);
+      if (data != null) java.util.Arrays.fill(data, (byte) 0);
+    }
+  }
+
   /** The secrets key itself, sealed to a manager that joins, so that its secrets service opens what this one sealed. */
   public JsonObject sealKeyFor(byte[] joinerKey) { return SealedBox.seal(joinerKey, secretsKey, KEY_OFFER_AAD); }
 

@@ -47,6 +47,7 @@ public final class VaultApi {
     serve(Addresses.SECRETS_TRANSIT_KEY, body -> Future.succeededFuture(new JsonObject().put("publicKey", key)));
     serve(Addresses.SECRETS_CREATE, this::create);
     serve(Addresses.SECRETS_RELEASE, this::release);
+    serve(Addresses.SECRETS_SAME_DATA, this::sameData);
     serve(Addresses.SECRETS_KEY_OFFER, body -> {
       byte[] joiner = decodeKey(body.getString("publicKey"), "publicKey");
       return vertx.executeBlocking(() -> new JsonObject().put("key", envelope.sealKeyFor(joiner)), false);
@@ -100,6 +101,20 @@ public final class VaultApi {
         items.add(new JsonObject().put("ID", id).put("Sealed", envelope.release(kind, id, o.getJsonObject("Sealed"), recipient)));
       }
       return new JsonObject().put("items", items);
+    }, false));
+  }
+
+  private Future<JsonObject> sameData(JsonObject body) {
+    String kind = body.getString("kind", "");
+    ObjectSpecs.noun(kind);
+    String id = body.getString("id", "");
+    return store.get(kindOf(kind), id).compose(o -> vertx.executeBlocking(() -> {
+      byte[] data = openTransit(kind, id, body.getJsonObject("data"));
+      try {
+        return new JsonObject().put("same", envelope.matches(kind, id, o.getJsonObject("Sealed"), data));
+      } finally {
+        Arrays.fill(data, (byte) 0);
+      }
     }, false));
   }
 
