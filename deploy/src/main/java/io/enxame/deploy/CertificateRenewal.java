@@ -4,8 +4,10 @@ import io.enxame.secrets.pki.NodeKeys;
 import io.enxame.shared.dispatcher.DispatcherMethods;
 import io.enxame.shared.dispatcher.IssueNodeCertificateRequest;
 import io.enxame.shared.net.Backoff;
+import io.enxame.shared.net.ManagersFile;
 import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -14,10 +16,13 @@ import io.vertx.grpc.client.GrpcClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * Renews a certificate before it expires, as swarmkit's agents do: at a random point between 50 % and 80 % of its
@@ -42,6 +47,9 @@ final class CertificateRenewal extends VerticleBase {
   private final Issuer issuer;
   private final Backoff retries = new Backoff(1_000, 60_000);
   private long timer = -1;
+  private Promise<Void> inFlight;
+
+  NodeTls files() { return tls; }
 
   CertificateRenewal(String what, NodeTls tls, Issuer issuer) {
     this.what = what;
@@ -53,14 +61,22 @@ final class CertificateRenewal extends VerticleBase {
    * A node's certificate, renewed through the dispatcher with no token: the dispatcher takes the node ID from the
    * certificate the connection presents and the role from the node's spec. A new connection each time.
    */
-  static CertificateRenewal node(NodeTls tls, SocketAddress dispatcher) {
+  static CertificateRenewal node(NodeTls tls, SocketAddress dispatcher, Path managersFile) {
     return new CertificateRenewal("node certificate", tls, (vertx, keys) -> {
       GrpcClient client = GrpcClient.client(vertx, tls.client(new HttpClientOptions()));
-      return NodeJoin.unary(client, dispatcher, DispatcherMethods.ISSUE_CERT_CLIENT,
-              IssueNodeCertificateRequest.newBuilder().setCsr(keys.csrPem()).build())
+      IssueNodeCertificateRequest request = IssueNodeCertificateRequest.newBuilder().setCsr(keys.csrPem()).build();
+      // The configured manager first, then the others the agent heard of: that one may be gone, or be this very
+      // node's own control plane, which a demotion took down.
+      return ManagersFile.read(vertx, dispatcher, managersFile)
+          .compose(managers -> firstAnswer(managers, 0, m -> NodeJoin.unary(client, m, DispatcherMethods.ISSUE_CERT_CLIENT, request)))
           .map(issued -> new Issued(issued.getCa(), issued.getCertificate()))
           .eventually(client::close);
     });
+  }
+
+  private static <T> Future<T> firstAnswer(List<SocketAddress> managers, int i, Function<SocketAddress, Future<T>> call) {
+    Future<T> attempt = call.apply(managers.get(i));
+    return i + 1 >= managers.size() ? attempt : attempt.recover(e -> firstAnswer(managers, i + 1, call));
   }
 
   @Override
@@ -77,28 +93,56 @@ final class CertificateRenewal extends VerticleBase {
   private Future<Void> schedule() {
     return vertx.executeBlocking(tls::certificate).map(cert -> {
       Duration wait = untilRenewal(cert, Instant.now(), ThreadLocalRandom.current().nextDouble(0.5, 0.8));
-      timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> renew());
+      timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> renewNow());
       LOG.info("{} valid until {}; renewal in {} s", what, cert.getNotAfter().toInstant(), wait.toSeconds());
       return null;
     });
   }
 
-  private void renew() {
-    vertx.executeBlocking(NodeKeys::generate)
-        .compose(keys -> issuer.issue(vertx, keys).compose(issued -> vertx.executeBlocking(() -> {
-          ControlPlaneCertificates.save(tls, issued.ca(), keys, issued.cert());
-          return issued;
-        })))
-        .compose(issued -> {
+  /**
+   * Renews now (a root rotation asks for it; the timer does at its time), retrying with backoff until it succeeds;
+   * a renewal already under way is the one returned. Then the next one is scheduled.
+   */
+  Future<Void> renewNow() {
+    // Callers (TrustFollower) run on other contexts: the renewal's state is this verticle's alone.
+    if (Vertx.currentContext() != context) {
+      Promise<Void> done = Promise.promise();
+      context.runOnContext(v -> renewNow().onComplete(done));
+      return done.future();
+    }
+    if (inFlight != null) return inFlight.future();
+    vertx.cancelTimer(timer);
+    inFlight = Promise.promise();
+    Future<Void> done = inFlight.future();
+    attempt();
+    return done;
+  }
+
+  private void attempt() {
+    renewOnce(vertx, tls, issuer)
+        .compose(v -> {
           retries.reset();
           LOG.info("{} renewed", what);
+          Promise<Void> finished = inFlight;
+          inFlight = null;
+          finished.complete();
           return schedule();
         })
         .onFailure(e -> {
+          if (inFlight == null) return; // renewed; only the next schedule failed
           long delay = retries.next();
           LOG.warn("cannot renew the {} ({}); next attempt in {} ms", what, e.getMessage(), delay);
-          timer = vertx.setTimer(delay, t -> renew());
+          timer = vertx.setTimer(delay, t -> attempt());
         });
+  }
+
+  /** One renewal: a new key, a certificate for it from the CA, and the files (the CA file with them) written. */
+  static Future<Void> renewOnce(Vertx vertx, NodeTls tls, Issuer issuer) {
+    return vertx.executeBlocking(NodeKeys::generate)
+        .compose(keys -> issuer.issue(vertx, keys).compose(issued -> vertx.executeBlocking(() -> {
+          ControlPlaneCertificates.save(tls, issued.ca(), keys, issued.cert());
+          return null;
+        })));
   }
 
   /**

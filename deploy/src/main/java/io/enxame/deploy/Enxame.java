@@ -78,12 +78,30 @@ public final class Enxame {
   private static void up(String[] args) throws Exception {
     UpOptions options = options("up", args, UpOptions.USAGE, UpOptions::parse);
     if (options == null) return;
+    boolean worker = Suite.isWorkerDataDir(options.dataDir());
     NodeIdentity id = identity(options);
     Vertx vertx = Vertx.vertx();
     CountDownLatch stopped = closeOnShutdown(vertx);
+    if (worker) {
+      // A demoted manager (or a joined worker) started with up: it carries on as the worker it is.
+      try {
+        Suite.resumeWorker(vertx, id, options.advertiseAddr(), options.dockerHost(), options.dataDir())
+            .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        System.err.println("enxame up: could not start: " + cause.getMessage());
+        System.exit(1);
+        return;
+      }
+      System.out.println("This node is a worker of its swarm: it runs tasks and has no gateway (node " + id.nodeId()
+          + ", data in " + options.dataDir() + ")");
+      System.out.flush();
+      stopped.await();
+      return;
+    }
     Suite.Manager m;
     try {
-      m = Suite.up(vertx, options, id).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      m = Suite.up(vertx, options, id, Enxame::left).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       System.err.println("enxame up: could not start: " + cause.getMessage());
@@ -145,7 +163,7 @@ public final class Enxame {
     CountDownLatch stopped = closeOnShutdown(vertx);
     NodeIdentity id;
     try {
-      id = Suite.join(vertx, options).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      id = Suite.join(vertx, options, Enxame::left).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       System.err.println("Error response from daemon: " + cause.getMessage());
@@ -156,6 +174,14 @@ public final class Enxame {
         + ", data in " + options.dataDir() + ")");
     System.out.flush();
     stopped.await();
+  }
+
+  /** {@code docker swarm leave --force} on this manager: its node has left the swarm, so the process ends. */
+  private static void left() {
+    System.out.println("Node left the swarm.");
+    System.out.flush();
+    // Off the event loop: exiting runs the shutdown hook, which closes Vert.x and waits for it.
+    new Thread(() -> System.exit(0), "enxame-left").start();
   }
 
   private static NodeIdentity identity(UpOptions options) throws IOException {

@@ -23,6 +23,9 @@ record NodeIdentity(String nodeId, String hostname, boolean fresh) {
     return save(dataDir, new NodeIdentity(Ids.newId(), localHostname(), true));
   }
 
+  /** Where the identity is kept. */
+  static Path file(Path dataDir) { return dataDir.resolve(FILE); }
+
   /** Whether the data dir already holds an identity (a node that has joined or initialised a swarm). */
   static boolean exists(Path dataDir) {
     return Files.exists(dataDir.resolve(FILE));

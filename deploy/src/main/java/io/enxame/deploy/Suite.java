@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,8 +28,15 @@ import java.util.List;
 public final class Suite {
   private Suite() {}
 
-  /** Where the control plane ended up listening (ports may have been chosen by the OS). */
-  public record Manager(String gatewayAddress, int gatewayPort, String dispatcherAddress, int dispatcherPort, int gatewayTlsPort) {}
+  /**
+   * Where the control plane ended up listening (ports may have been chosen by the OS), and its deployments in the
+   * order they were made.
+   */
+  public record Manager(String gatewayAddress, int gatewayPort, String dispatcherAddress, int dispatcherPort, int gatewayTlsPort,
+                        List<String> deployments) {}
+
+  /** A node's own services: their deployments, the agent, and the renewal of the node's certificate. */
+  record Node(List<String> deployments, NodeAgentVerticle agent, CertificateRenewal renewal) {}
 
   public static Future<Manager> manager(Vertx vertx, UpOptions o, NodeIdentity id) { return manager(vertx, o, id, null); }
 
@@ -53,22 +61,24 @@ public final class Suite {
     SchedulerVerticle scheduler = new SchedulerVerticle();
     List<String> gatewayIps = List.of(o.advertiseAddr(), "127.0.0.1");
     GatewayVerticle gateway = new GatewayVerticle();
-    return deploy(vertx, new StoreVerticle(), store)
-        .compose(v -> deploy(vertx, new SecretsVerticle(), secrets))
+    List<String> ids = new ArrayList<>();
+    return deploy(vertx, new StoreVerticle(), store, ids)
+        .compose(v -> deploy(vertx, new SecretsVerticle(), secrets, ids))
         .compose(v -> ControlPlaneCertificates.clientBundle(vertx, o.dataDir()))
         .compose(v -> ControlPlaneCertificates.node(vertx, o.dataDir(), id.nodeId()))
         .compose(tls -> deploy(vertx, scheduler, new JsonObject().put("storeMember", id.nodeId())
-            .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort()).put("tls", tls.toConfig())))
+            .put("dispatcherHost", o.advertiseAddr()).put("dispatcherPort", o.dispatcherPort()).put("tls", tls.toConfig()), ids))
         .compose(v -> ControlPlaneCertificates.gateway(vertx, o.dataDir(), id.nodeId(), gatewayIps))
         .compose(tls -> deploy(vertx, gateway, new JsonObject()
             .put("host", o.advertiseAddr()).put("port", o.gatewayPort()).put("nodeId", id.nodeId())
-            .put("tls", tls.toConfig()).put("tlsPort", o.tlsPort())))
-        .compose(v -> deploy(vertx, ControlPlaneCertificates.gatewayRenewal(o.dataDir(), id.nodeId(), gatewayIps), new JsonObject()))
-        .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort(), gateway.actualTlsPort()));
+            .put("tls", tls.toConfig()).put("tlsPort", o.tlsPort()), ids))
+        .compose(v -> deploy(vertx, ControlPlaneCertificates.gatewayRenewal(o.dataDir(), id.nodeId(), gatewayIps), new JsonObject(), ids))
+        .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort(), gateway.actualTlsPort(),
+            List.copyOf(ids)));
   }
 
   /** The node-side services, on the dispatcher with mutual TLS with the certificates in {@code dataDir}. */
-  public static Future<String> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost, Path dataDir) {
+  static Future<Node> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost, Path dataDir) {
     JsonObject tls = NodeTls.inDataDir(dataDir).toConfig();
     JsonObject agent = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
         .put("tls", tls).put("managersFile", dataDir.resolve("managers.json").toString());
@@ -76,14 +86,47 @@ public final class Suite {
     // Published ports listen on every interface, as Swarm's do; other meshes reach this one at advertiseAddr.
     JsonObject mesh = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
         .put("bindHost", "0.0.0.0").put("tls", tls).put("managersFile", dataDir.resolve("managers.json").toString());
-    return deploy(vertx, new NodeAgentVerticle(), agent).compose(v -> deploy(vertx, new MeshVerticle(), mesh))
-        .compose(v -> deploy(vertx, CertificateRenewal.node(NodeTls.inDataDir(dataDir), HostPort.parse(dispatcher).socketAddress()), new JsonObject()));
+    NodeAgentVerticle agentVerticle = new NodeAgentVerticle();
+    CertificateRenewal renewal = CertificateRenewal.node(NodeTls.inDataDir(dataDir), HostPort.parse(dispatcher).socketAddress(),
+        dataDir.resolve("managers.json"));
+    List<String> ids = new ArrayList<>();
+    return deploy(vertx, agentVerticle, agent, ids).compose(v -> deploy(vertx, new MeshVerticle(), mesh, ids))
+        .compose(v -> deploy(vertx, renewal, new JsonObject(), ids))
+        .map(v -> new Node(List.copyOf(ids), agentVerticle, renewal));
   }
 
   /** {@code enxame up}: a whole manager node and its node-side services in one Vert.x instance. */
-  public static Future<Manager> up(Vertx vertx, UpOptions o, NodeIdentity id) {
-    return manager(vertx, o, id).compose(m ->
-        node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost(), o.dataDir()).map(m));
+  public static Future<Manager> up(Vertx vertx, UpOptions o, NodeIdentity id) { return up(vertx, o, id, () -> { }); }
+
+  /** @param onLeft told when this node has left the swarm ({@code docker swarm leave --force}) */
+  public static Future<Manager> up(Vertx vertx, UpOptions o, NodeIdentity id, Runnable onLeft) {
+    return manager(vertx, o, id).compose(m -> managerNode(vertx, id, m, o.advertiseAddr(), o.dockerHost(), o.dataDir(), onLeft));
+  }
+
+  /** A manager's node-side services, on its own dispatcher, and the watch on its role that can turn it into a worker. */
+  private static Future<Manager> managerNode(Vertx vertx, NodeIdentity id, Manager m, String advertiseAddr, String dockerHost,
+                                             Path dataDir, Runnable onLeft) {
+    return node(vertx, id, advertiseAddr, m.dispatcherAddress() + ":" + m.dispatcherPort(), dockerHost, dataDir)
+        .compose(n -> deploy(vertx, new RoleFollower(id.nodeId(), dataDir, m.deployments(), n, onLeft), new JsonObject()))
+        .map(m);
+  }
+
+  /**
+   * Whether {@code dataDir} is a worker's: it has the node's identity and certificate but no store, as a joined
+   * worker's or a demoted manager's has. {@code enxame up} resumes such a node as a worker ({@link #resumeWorker}).
+   */
+  static boolean isWorkerDataDir(Path dataDir) {
+    return NodeIdentity.exists(dataDir) && java.nio.file.Files.exists(Path.of(NodeTls.inDataDir(dataDir).certPath()))
+        && !RoleFollower.holdsManagerState(dataDir);
+  }
+
+  /** A worker's node-side services again, on the managers its agent last heard of. */
+  static Future<Node> resumeWorker(Vertx vertx, NodeIdentity id, String advertiseAddr, String dockerHost, Path dataDir) {
+    return vertx.fileSystem().readFile(dataDir.resolve("managers.json").toString())
+        .map(buffer -> new io.vertx.core.json.JsonArray(buffer).getString(0))
+        .recover(e -> Future.failedFuture(new IllegalStateException("this worker's data dir names no manager (" + dataDir.resolve("managers.json")
+            + "): join again with enxame join")))
+        .compose(dispatcher -> node(vertx, id, advertiseAddr, dispatcher, dockerHost, dataDir));
   }
 
   /**
@@ -91,16 +134,23 @@ public final class Suite {
    * certificate says manager also runs a manager's control plane, whose store joins the swarm's Raft group the
    * first time, and its agent then reports to this manager's own dispatcher.
    */
-  public static Future<NodeIdentity> join(Vertx vertx, JoinOptions o) {
+  public static Future<NodeIdentity> join(Vertx vertx, JoinOptions o) { return join(vertx, o, () -> { }); }
+
+  /** @param onLeft told when this node, a manager, has left the swarm ({@code docker swarm leave --force}) */
+  public static Future<NodeIdentity> join(Vertx vertx, JoinOptions o, Runnable onLeft) {
     return NodeJoin.join(vertx, o).compose(id -> vertx.executeBlocking(() -> NodeJoin.role(o.dataDir())).compose(role -> {
-      if (!"manager".equals(role)) return node(vertx, id, o.advertiseAddr(), o.manager(), o.dockerHost(), o.dataDir());
+      if (!"manager".equals(role)) return node(vertx, id, o.advertiseAddr(), o.manager(), o.dockerHost(), o.dataDir()).mapEmpty();
       Future<NodeJoin.ManagerKeys> keys = JoinOffer.needed(o.dataDir()) ? NodeJoin.managerKeys(vertx, o) : Future.succeededFuture(null);
-      return keys.compose(k -> manager(vertx, o.up(), id, k)).compose(m ->
-          node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost(), o.dataDir()));
+      return keys.compose(k -> manager(vertx, o.up(), id, k))
+          .compose(m -> managerNode(vertx, id, m, o.advertiseAddr(), o.dockerHost(), o.dataDir(), onLeft));
     }).map(id));
   }
 
   private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config) {
     return vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config));
+  }
+
+  private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config, List<String> ids) {
+    return deploy(vertx, verticle, config).onSuccess(ids::add);
   }
 }

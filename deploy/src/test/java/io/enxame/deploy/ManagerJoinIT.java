@@ -2,7 +2,9 @@ package io.enxame.deploy;
 
 import io.enxame.shared.testing.Eventually;
 import io.enxame.shared.testing.Ports;
+import io.enxame.shared.store.StoreClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,5 +117,29 @@ class ManagerJoinIT {
             return (logs.out() + logs.err()).trim();
           }, ("s3cr3t-" + SECRET)::equals);
     }
+
+    // Leaving with --force: the joined manager's member leaves the group (the first carries on alone and still
+    // writes), its node's task containers go, its data dir keeps nothing of the swarm, and the node shows down.
+    DockerCli.Result left = atSecond.run("swarm", "leave", "--force");
+    assertThat(left.out()).as(left.toString()).contains("Node left the swarm.");
+    Eventually.until("the second manager out of the Raft group", Duration.ofSeconds(30), () -> {
+      try {
+        JsonObject group = new StoreClient(firstVertx.eventBus()).leaderView().await(10, TimeUnit.SECONDS);
+        return group.getJsonArray("members").stream().map(m -> ((JsonObject) m).getString("id")).toList();
+      } catch (Exception e) {
+        return List.<String>of();
+      }
+    }, List.of(first.nodeId())::equals);
+    Eventually.until("the second node's containers gone and its data dir erased", Duration.ofSeconds(30),
+        () -> DockerCli.engine().run("ps", "-aq", "--filter", "label=com.docker.swarm.node.id=" + second.nodeId()).out().isBlank()
+            && !Files.exists(secondDir.resolve("raft")) && !Files.exists(secondDir.resolve("node.json"))
+            && !Files.exists(secondDir.resolve("certificates")),
+        Boolean::booleanValue);
+    Eventually.until("the second node down", Duration.ofSeconds(30),
+        () -> atFirst.run("node", "inspect", "--format", "{{.Status.State}}", second.nodeId()).out().trim(), "down"::equals);
+    Eventually.until("both replicas on the first node", Duration.ofSeconds(60),
+        () -> DockerCli.lines(atFirst.run("node", "ps", first.nodeId(), "--filter", "desired-state=running",
+            "--format", "{{.CurrentState}}").out()),
+        lines -> lines.size() == 2 && lines.stream().allMatch(l -> l.startsWith("Running")));
   }
 }

@@ -84,6 +84,16 @@ public final class NodeAgentVerticle extends VerticleBase {
     return payloads == null ? Set.of() : payloads.received();
   }
 
+  /**
+   * This node leaves the swarm ({@code docker swarm leave}): the session ends and every task of the node goes, its
+   * container, files and networks with it, unlike a stop, which leaves them for the next agent to adopt.
+   */
+  public Future<Void> leaveSwarm() {
+    Future<Void> closed = session == null ? Future.succeededFuture() : session.close();
+    session = null;
+    return closed.compose(v -> executor.removeAll());
+  }
+
   @Override
   public Future<?> stop() {
     Future<Void> sessionClosed = session == null ? Future.succeededFuture() : session.close();

@@ -206,9 +206,10 @@ public final class StoreVerticle extends VerticleBase {
       }
       long reachableLeft = voters.stream().filter(m -> !id.equals(m.getString("id")))
           .filter(StoreClient::heardFrom).count();
-      if (reachableLeft < (voters.size() - 1) / 2 + 1) {
+      if (!body.getBoolean("force", false) && reachableLeft < (voters.size() - 1) / 2 + 1) {
         return Future.failedFuture(Failures.badRequest(LOSS_OF_QUORUM));
       }
+      if (body.getBoolean("dryRun", false)) return Future.succeededFuture(new JsonObject());
       return vertx.executeBlocking(() -> {
         raft.removeMember(id);
         return new JsonObject();

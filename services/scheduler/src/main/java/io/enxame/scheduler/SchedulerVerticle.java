@@ -2,6 +2,7 @@ package io.enxame.scheduler;
 
 import io.enxame.scheduler.dispatcher.DispatcherServer;
 import io.enxame.scheduler.dispatcher.OrphanedNodes;
+import io.enxame.scheduler.roles.RoleReconciler;
 import io.enxame.shared.tls.NodeTls;
 import io.enxame.scheduler.orchestrator.Orchestrator;
 import io.enxame.scheduler.view.ClusterView;
@@ -57,15 +58,20 @@ public final class SchedulerVerticle extends VerticleBase {
   /**
    * On a manager of several, orchestrates only while its own store member leads: the store answers who leads
    * without a network round trip, so it is asked often; no answer (no quorum, locked) means standing by. The leader
-   * also knows which members it hears from: nodes held by one it does not are marked down ({@link OrphanedNodes}).
+   * also knows which members it hears from: nodes held by one it does not are marked down ({@link OrphanedNodes}); and
+   * which members belong to demoted nodes, which it takes out of the group ({@link RoleReconciler}).
    */
   private void followLeadership(String member) {
     orchestrator.active(false);
     OrphanedNodes orphans = new OrphanedNodes(vertx, view, store);
+    RoleReconciler roles = new RoleReconciler(view, store);
     leadershipTimer = vertx.setPeriodic(LEADERSHIP_POLL_MS, id -> store.members().onComplete(ar -> {
       boolean leading = ar.succeeded() && member.equals(ar.result().getString("leaderId"));
       orchestrator.active(leading);
-      if (leading && view.loaded()) orphans.check(ar.result());
+      if (leading && view.loaded()) {
+        orphans.check(ar.result());
+        roles.check(ar.result());
+      }
     }));
   }
 

@@ -40,9 +40,16 @@ public final class Addresses {
   /**
    * Removes a manager's member from the Raft group (a demotion). Body: {@code {"id": node ID}}. Refused with 400 and
    * swarmkit's wording when the members left that the leader hears from could not form a majority of the group as
-   * it is now, 404 when it is not a member. Reply: {@code {}}.
+   * it is now, 404 when it is not a member. With {@code "dryRun": true} only the checks are made; with {@code "force":
+   * true} quorum is not checked ({@code docker swarm leave --force}). Reply: {@code {}}.
    */
   public static final String STORE_REMOVE_MEMBER = "enxame.store.remove-member";
+  /**
+   * This process's node leaves the swarm ({@code docker swarm leave --force} on a manager), served by the process that
+   * assembled the node (the deploy module's RoleFollower). Body: {@code {}}. Reply: {@code {}} once the leaving has
+   * begun; it goes on after the reply. No consumer: this process cannot leave.
+   */
+  public static final String NODE_LEAVE = "enxame.node.leave";
   /** Published after every committed transaction: see {@link io.enxame.shared.store.ChangeEvent}. */
   public static final String STORE_CHANGES = "enxame.store.changes";
 

@@ -59,6 +59,16 @@ public final class StoreClient {
     return request(Addresses.STORE_REMOVE_MEMBER, new JsonObject().put("id", nodeId)).mapEmpty();
   }
 
+  /** Takes this member out even when the group would lose quorum ({@code docker swarm leave --force}). */
+  public Future<Void> forceRemoveMember(String nodeId) {
+    return request(Addresses.STORE_REMOVE_MEMBER, new JsonObject().put("id", nodeId).put("force", true)).mapEmpty();
+  }
+
+  /** Whether {@link #removeMember} would be refused now (its failure), without removing anything. */
+  public Future<Void> checkRemoveMember(String nodeId) {
+    return request(Addresses.STORE_REMOVE_MEMBER, new JsonObject().put("id", nodeId).put("dryRun", true)).mapEmpty();
+  }
+
   /** Whether a member of a {@link #leaderView} is heard from: the leader itself, or one it reached lately. */
   public static boolean heardFrom(JsonObject member) {
     return member.getBoolean("leader", false) || "reachable".equals(member.getString("reachability"));

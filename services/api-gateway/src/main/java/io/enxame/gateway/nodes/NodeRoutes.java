@@ -63,26 +63,13 @@ public final class NodeRoutes {
         return Future.failedFuture(Failures.badRequest("attempting to demote the last manager of the swarm"));
       }
       updated.remove("ManagerStatus");
-      return demotable(node)
-          .compose(v -> store.removeMember(node.getString("ID"))
-              .recover(e -> Failures.statusOf(e) == Failures.NOT_FOUND ? Future.succeededFuture() : Future.failedFuture(e)))
+      // As swarmkit: the demotion is refused when taking the member out would lose quorum; once the role is stored,
+      // the leader's scheduler takes the member out of the Raft group (RoleReconciler) and a running manager hands
+      // its control plane over and carries on as a worker (the deploy module's RoleFollower).
+      return store.checkRemoveMember(node.getString("ID"))
+          .recover(e -> Failures.statusOf(e) == Failures.NOT_FOUND ? Future.succeededFuture() : Future.failedFuture(e))
           .compose(v -> store.tx(StoreOp.update(Kind.NODES, updated, version)));
     }).map(tx -> Reply.empty(200));
-  }
-
-  /**
-   * A demotion takes the manager's member out of the Raft group (the store refuses it with swarmkit's words when that
-   * would lose quorum). Enxame does that only for a manager that is not running, which the leader no longer hears
-   * from: a running one would have to hand its control plane over and carry on as a worker, which is not built yet.
-   */
-  private Future<Void> demotable(JsonObject node) {
-    String id = node.getString("ID");
-    return store.leaderView().compose(view -> {
-      boolean running = view.getJsonArray("members").stream().map(JsonObject.class::cast)
-          .anyMatch(m -> id.equals(m.getString("id")) && StoreClient.heardFrom(m));
-      return running ? Future.failedFuture(Failures.badRequest("Enxame cannot demote a running manager yet: node " + id
-          + " is reachable; stop its process first, then demote it")) : Future.succeededFuture();
-    });
   }
 
   /** swarmkit's RemoveNode rules: managers must be demoted first; a live node only goes with force. */

@@ -3,6 +3,7 @@ package io.enxame.gateway.swarm;
 import io.enxame.gateway.http.Replies;
 import io.enxame.gateway.http.Reply;
 import io.enxame.gateway.http.Requests;
+import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.bus.Failures;
 import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
@@ -26,8 +27,7 @@ public final class SwarmRoutes {
   static final String INIT_BY_LAUNCHER = "This node is not part of a swarm yet, and Enxame does not create one through"
       + " the Docker API: run \"enxame up\" to initialise the swarm.";
 
-  static final String LEAVE_NOT_BUILT = "Enxame cannot take a manager out of the swarm yet: stop this node's enxame"
-      + " process instead (its Raft member then counts as unreachable).";
+  static final String CANNOT_LEAVE = "This Enxame process cannot leave the swarm: it does not run a whole node";
 
   private final StoreClient store;
   private final ClusterReader clusters;
@@ -49,11 +49,16 @@ public final class SwarmRoutes {
 
   /**
    * Every node with a gateway is a manager, so without {@code force} leaving is refused as moby refuses it, with
-   * its count of reachable and unreachable managers from the live Raft state. Leaving itself is not built yet.
+   * its count of reachable and unreachable managers from the live Raft state. With it, the process that runs this
+   * node leaves ({@code Addresses.NODE_LEAVE}): the answer goes out first.
    */
   private Future<Reply> leave(RoutingContext ctx) {
-    if (Requests.bool(ctx, "force")) return Future.failedFuture(Failures.unavailable(LEAVE_NOT_BUILT));
-    return store.members().compose(view -> Future.failedFuture(Failures.unavailable(LeaveRefusal.of(view))));
+    if (!Requests.bool(ctx, "force")) {
+      return store.members().compose(view -> Future.failedFuture(Failures.unavailable(LeaveRefusal.of(view))));
+    }
+    return ctx.vertx().eventBus().request(Addresses.NODE_LEAVE, new JsonObject())
+        .<Reply>map(m -> Reply.empty(200))
+        .recover(e -> Future.failedFuture(Failures.unavailable(CANNOT_LEAVE + " (" + e.getMessage() + ")")));
   }
 
   private Future<Reply> inspect(RoutingContext ctx) {

@@ -91,6 +91,13 @@ public final class TaskExecutor {
     });
   }
 
+  /** Removes every task of this node: its controller's (container, files, networks), then any container left. */
+  public Future<Void> removeAll() {
+    List<Future<Void>> removals = new ArrayList<>();
+    for (String id : List.copyOf(controllers.keySet())) removals.add(removeTask(id));
+    return Future.join(removals).transform(ar -> removeOrphans(Set.of()));
+  }
+
   /** With the complete set of this node's tasks in hand, everything else is an orphan. */
   private Future<Void> removeOrphans(Set<String> assigned) {
     for (String id : List.copyOf(controllers.keySet())) {
