@@ -6,6 +6,7 @@ import io.enxame.shared.dispatcher.IssueNodeCertificateRequest;
 import io.enxame.shared.net.Backoff;
 import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -42,6 +43,9 @@ final class CertificateRenewal extends VerticleBase {
   private final Issuer issuer;
   private final Backoff retries = new Backoff(1_000, 60_000);
   private long timer = -1;
+  private Promise<Void> inFlight;
+
+  NodeTls files() { return tls; }
 
   CertificateRenewal(String what, NodeTls tls, Issuer issuer) {
     this.what = what;
@@ -77,28 +81,50 @@ final class CertificateRenewal extends VerticleBase {
   private Future<Void> schedule() {
     return vertx.executeBlocking(tls::certificate).map(cert -> {
       Duration wait = untilRenewal(cert, Instant.now(), ThreadLocalRandom.current().nextDouble(0.5, 0.8));
-      timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> renew());
+      timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> renewNow());
       LOG.info("{} valid until {}; renewal in {} s", what, cert.getNotAfter().toInstant(), wait.toSeconds());
       return null;
     });
   }
 
-  private void renew() {
-    vertx.executeBlocking(NodeKeys::generate)
-        .compose(keys -> issuer.issue(vertx, keys).compose(issued -> vertx.executeBlocking(() -> {
-          ControlPlaneCertificates.save(tls, issued.ca(), keys, issued.cert());
-          return issued;
-        })))
-        .compose(issued -> {
+  /**
+   * Renews now (a root rotation asks for it; the timer does at its time), retrying with backoff until it succeeds;
+   * a renewal already under way is the one returned. Then the next one is scheduled.
+   */
+  Future<Void> renewNow() {
+    if (inFlight != null) return inFlight.future();
+    vertx.cancelTimer(timer);
+    inFlight = Promise.promise();
+    Future<Void> done = inFlight.future();
+    attempt();
+    return done;
+  }
+
+  private void attempt() {
+    renewOnce(vertx, tls, issuer)
+        .compose(v -> {
           retries.reset();
           LOG.info("{} renewed", what);
+          Promise<Void> finished = inFlight;
+          inFlight = null;
+          finished.complete();
           return schedule();
         })
         .onFailure(e -> {
+          if (inFlight == null) return; // renewed; only the next schedule failed
           long delay = retries.next();
           LOG.warn("cannot renew the {} ({}); next attempt in {} ms", what, e.getMessage(), delay);
-          timer = vertx.setTimer(delay, t -> renew());
+          timer = vertx.setTimer(delay, t -> attempt());
         });
+  }
+
+  /** One renewal: a new key, a certificate for it from the CA, and the files (the CA file with them) written. */
+  static Future<Void> renewOnce(Vertx vertx, NodeTls tls, Issuer issuer) {
+    return vertx.executeBlocking(NodeKeys::generate)
+        .compose(keys -> issuer.issue(vertx, keys).compose(issued -> vertx.executeBlocking(() -> {
+          ControlPlaneCertificates.save(tls, issued.ca(), keys, issued.cert());
+          return null;
+        })));
   }
 
   /**

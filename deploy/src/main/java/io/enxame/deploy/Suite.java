@@ -63,7 +63,11 @@ public final class Suite {
         .compose(tls -> deploy(vertx, gateway, new JsonObject()
             .put("host", o.advertiseAddr()).put("port", o.gatewayPort()).put("nodeId", id.nodeId())
             .put("tls", tls.toConfig()).put("tlsPort", o.tlsPort())))
-        .compose(v -> deploy(vertx, ControlPlaneCertificates.gatewayRenewal(o.dataDir(), id.nodeId(), gatewayIps), new JsonObject()))
+        .compose(v -> {
+          CertificateRenewal gatewayRenewal = ControlPlaneCertificates.gatewayRenewal(o.dataDir(), id.nodeId(), gatewayIps);
+          return deploy(vertx, gatewayRenewal, new JsonObject())
+              .compose(d -> deploy(vertx, new TrustFollower.ControlPlane(gatewayRenewal, o.dataDir()), new JsonObject()));
+        })
         .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort(), gateway.actualTlsPort()));
   }
 
@@ -76,8 +80,10 @@ public final class Suite {
     // Published ports listen on every interface, as Swarm's do; other meshes reach this one at advertiseAddr.
     JsonObject mesh = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
         .put("bindHost", "0.0.0.0").put("tls", tls).put("managersFile", dataDir.resolve("managers.json").toString());
-    return deploy(vertx, new NodeAgentVerticle(), agent).compose(v -> deploy(vertx, new MeshVerticle(), mesh))
-        .compose(v -> deploy(vertx, CertificateRenewal.node(NodeTls.inDataDir(dataDir), HostPort.parse(dispatcher).socketAddress()), new JsonObject()));
+    CertificateRenewal renewal = CertificateRenewal.node(NodeTls.inDataDir(dataDir), HostPort.parse(dispatcher).socketAddress());
+    // The renewal and its follower are up before the agent opens its session, whose first message may be a Trust.
+    return deploy(vertx, renewal, new JsonObject()).compose(v -> deploy(vertx, new TrustFollower.Node(id.nodeId(), renewal), new JsonObject()))
+        .compose(v -> deploy(vertx, new NodeAgentVerticle(), agent)).compose(v -> deploy(vertx, new MeshVerticle(), mesh));
   }
 
   /** {@code enxame up}: a whole manager node and its node-side services in one Vert.x instance. */

@@ -3,6 +3,7 @@ package io.enxame.gateway.swarm;
 import io.enxame.gateway.http.Replies;
 import io.enxame.gateway.http.Reply;
 import io.enxame.gateway.http.Requests;
+import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.bus.Failures;
 import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
@@ -10,6 +11,8 @@ import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
 import io.enxame.shared.store.UnlockKeys;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -29,11 +32,15 @@ public final class SwarmRoutes {
   static final String LEAVE_NOT_BUILT = "Enxame cannot take a manager out of the swarm yet: stop this node's enxame"
       + " process instead (its Raft member then counts as unreachable).";
 
+  private static final DeliveryOptions ROTATE = new DeliveryOptions().setSendTimeout(30_000);
+
   private final StoreClient store;
+  private final EventBus bus;
   private final ClusterReader clusters;
 
-  public SwarmRoutes(StoreClient store) {
+  public SwarmRoutes(StoreClient store, EventBus bus) {
     this.store = store;
+    this.bus = bus;
     this.clusters = new ClusterReader(store);
   }
 
@@ -80,7 +87,11 @@ public final class SwarmRoutes {
       next.put("JoinTokens", tokens);
       if (!Boolean.TRUE.equals(Json.at(next, "Spec.EncryptionConfig.AutoLockManagers"))) next.remove(UnlockKeys.FIELD);
       else if (rotateUnlockKey || next.getString(UnlockKeys.FIELD) == null) next.put(UnlockKeys.FIELD, UnlockKeys.generate());
-      return store.tx(StoreOp.update(Kind.CLUSTER, next, version));
+      if (!SwarmSpecs.forcesRootRotation(cluster.getJsonObject("Spec"), next.getJsonObject("Spec"))) {
+        return store.tx(StoreOp.update(Kind.CLUSTER, next, version)).<Void>mapEmpty();
+      }
+      // docker swarm ca --rotate: the secrets service writes the update with the new root's rotation.
+      return bus.request(Addresses.SECRETS_ROTATE_ROOT, new JsonObject().put("cluster", next).put("version", version), ROTATE).<Void>mapEmpty();
     }).map(tx -> Reply.empty(200));
   }
 
