@@ -92,6 +92,12 @@ final class CertificateRenewal extends VerticleBase {
    * a renewal already under way is the one returned. Then the next one is scheduled.
    */
   Future<Void> renewNow() {
+    // Callers (TrustFollower) run on other contexts: the renewal's state is this verticle's alone.
+    if (Vertx.currentContext() != context) {
+      Promise<Void> done = Promise.promise();
+      context.runOnContext(v -> renewNow().onComplete(done));
+      return done.future();
+    }
     if (inFlight != null) return inFlight.future();
     vertx.cancelTimer(timer);
     inFlight = Promise.promise();
