@@ -143,6 +143,24 @@ class CaRotateIT {
     assertThat(new DockerCli(DockerCli.CLI_28, null).run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(),
         "--tlscert", bundle.resolve("cert.pem").toString(), "--tlskey", bundle.resolve("key.pem").toString(),
         "-H", "tcp://127.0.0.1:" + tlsPort, "node", "ls", "-q").ok().out()).contains(manager.nodeId(), worker.nodeId(), late.nodeId());
+
+    // Again, detached: the CLI returns at once and the swarm gets there by itself.
+    assertThat(cli.run("swarm", "ca", "--rotate", "--detach").ok().out()).isEmpty();
+    String third = Eventually.until("the second rotation ends", Duration.ofSeconds(30),
+        () -> cli.run("info", "--format", "{{.Swarm.Cluster.RootRotationInProgress}} {{.Swarm.Cluster.TLSInfo.TrustRoot}}").ok().out().trim(),
+        s -> s.startsWith("false ") && !s.endsWith(newRoot)).substring("false ".length()).trim();
+    Eventually.until("the worker's CA file holds only the latest root", Duration.ofSeconds(10),
+        () -> readTrimmed(Path.of(workerTls.caPath())), third::equals);
+    workerTls.certificate().verify(pem(third).getPublicKey());
+    assertThat(state(worker)).isEqualTo("ready");
+  }
+
+  private static String readTrimmed(Path file) {
+    try {
+      return Files.readString(file).trim();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private String token(String role) {
