@@ -71,7 +71,11 @@ public final class SwarmRoutes {
     return clusters.cluster().compose(c -> Future.failedFuture(Failures.unavailable(c.isPresent() ? ALREADY_IN_SWARM : INIT_BY_LAUNCHER)));
   }
 
-  /** The CLI sends the whole Spec back with the version it read, and says which tokens to rotate. */
+  /**
+   * The CLI sends the whole Spec back with the version it read, and says which tokens to rotate. A raised
+   * {@code CAConfig.ForceRotate} ({@code docker swarm ca --rotate}) hands the write to the secrets service, which adds
+   * the new root's rotation to it in the same transaction.
+   */
   private Future<Reply> update(RoutingContext ctx) {
     long version = Requests.version(ctx, "swarm");
     JsonObject spec = Requests.jsonBody(ctx);
