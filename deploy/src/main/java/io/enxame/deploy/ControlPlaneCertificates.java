@@ -64,6 +64,13 @@ final class ControlPlaneCertificates {
     return new CertificateRenewal("gateway certificate", gatewayFiles(dataDir), (vertx, keys) -> issue(vertx, keys, nodeId, ips));
   }
 
+  /** A new certificate for the client bundle, with the name the current one has (a root rotation renews it). */
+  static Future<Void> renewBundle(Vertx vertx, Path dataDir) {
+    NodeTls bundle = bundle(dataDir);
+    return vertx.executeBlocking(() -> NodeTls.peerOf(bundle.certificate()).nodeId()).compose(name ->
+        CertificateRenewal.renewOnce(vertx, bundle, (v, keys) -> issue(v, keys, name, List.of())));
+  }
+
   private static Future<NodeTls> ensure(Vertx vertx, NodeTls target, String nodeId, List<String> ips) {
     if (Files.exists(Path.of(target.certPath()))) return Future.succeededFuture(target);
     return vertx.executeBlocking(NodeKeys::generate).compose(keys -> issue(vertx, keys, nodeId, ips)

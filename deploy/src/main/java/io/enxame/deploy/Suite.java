@@ -72,7 +72,11 @@ public final class Suite {
         .compose(tls -> deploy(vertx, gateway, new JsonObject()
             .put("host", o.advertiseAddr()).put("port", o.gatewayPort()).put("nodeId", id.nodeId())
             .put("tls", tls.toConfig()).put("tlsPort", o.tlsPort()), ids))
-        .compose(v -> deploy(vertx, ControlPlaneCertificates.gatewayRenewal(o.dataDir(), id.nodeId(), gatewayIps), new JsonObject(), ids))
+        .compose(v -> {
+          CertificateRenewal gatewayRenewal = ControlPlaneCertificates.gatewayRenewal(o.dataDir(), id.nodeId(), gatewayIps);
+          return deploy(vertx, gatewayRenewal, new JsonObject(), ids)
+              .compose(d -> deploy(vertx, new TrustFollower.ControlPlane(gatewayRenewal, o.dataDir()), new JsonObject(), ids));
+        })
         .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort(), gateway.actualTlsPort(),
             List.copyOf(ids)));
   }
@@ -90,8 +94,10 @@ public final class Suite {
     CertificateRenewal renewal = CertificateRenewal.node(NodeTls.inDataDir(dataDir), HostPort.parse(dispatcher).socketAddress(),
         dataDir.resolve("managers.json"));
     List<String> ids = new ArrayList<>();
-    return deploy(vertx, agentVerticle, agent, ids).compose(v -> deploy(vertx, new MeshVerticle(), mesh, ids))
-        .compose(v -> deploy(vertx, renewal, new JsonObject(), ids))
+    // The renewal and its follower are up before the agent opens its session, whose first message may be a Trust.
+    return deploy(vertx, renewal, new JsonObject(), ids)
+        .compose(v -> deploy(vertx, new TrustFollower.Node(id.nodeId(), renewal), new JsonObject(), ids))
+        .compose(v -> deploy(vertx, agentVerticle, agent, ids)).compose(v -> deploy(vertx, new MeshVerticle(), mesh, ids))
         .map(v -> new Node(List.copyOf(ids), agentVerticle, renewal));
   }
 

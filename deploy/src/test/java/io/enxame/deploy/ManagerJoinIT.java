@@ -6,9 +6,13 @@ import io.enxame.shared.store.StoreClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
+import io.enxame.shared.tls.NodeTls;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -24,9 +28,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A second manager joins with the manager token ({@code enxame join}, its own Vert.x, advertising 127.0.0.2): its
  * store joins the Raft group with keys handed over the dispatcher's mutual TLS, and its gateway serves the same
- * swarm. Both managers run agents on the shared engine; only the leader's scheduler places tasks.
+ * swarm. Both managers run agents on the shared engine; only the leader's scheduler places tasks. Then a root CA
+ * rotation through the joined manager: both managers' certificates (Raft's, the dispatchers') move to the new root.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ManagerJoinIT {
   private static final String SERVICE = "manager-join-it";
   private static final String SECRET = "manager-join-it-secret";
@@ -75,6 +81,7 @@ class ManagerJoinIT {
   }
 
   @Test
+  @Order(1)
   void theJoinedManagerIsAReachableRaftMemberAndServesTheSameSwarm() throws Exception {
     assertThat(NodeJoin.role(secondDir)).isEqualTo("manager");
     // Both gateways see both managers, from the live Raft state: the first leads, the second is reachable.
@@ -117,7 +124,35 @@ class ManagerJoinIT {
             return (logs.out() + logs.err()).trim();
           }, ("s3cr3t-" + SECRET)::equals);
     }
+  }
 
+  @Test
+  @Order(2)
+  void aRootRotationMovesBothManagersToTheNewRootAndRaftCarriesOn() throws Exception {
+    String oldRoot = atFirst.run("swarm", "ca").ok().out().trim();
+    // -q: the CLI follows the rotation to its end and prints nothing.
+    assertThat(atSecond.run("swarm", "ca", "--rotate", "-q").ok().out()).isEmpty();
+    String newRoot = atFirst.run("swarm", "ca").ok().out().trim();
+    assertThat(newRoot).isNotEqualTo(oldRoot).isEqualTo(atSecond.run("swarm", "ca").ok().out().trim());
+    java.security.PublicKey newKey = java.security.cert.CertificateFactory.getInstance("X.509")
+        .generateCertificate(new java.io.ByteArrayInputStream(newRoot.getBytes(StandardCharsets.US_ASCII))).getPublicKey();
+    for (Path dir : List.of(firstDir, secondDir)) {
+      NodeTls tls = NodeTls.inDataDir(dir);
+      tls.certificate().verify(newKey);
+      assertThat(Files.readString(Path.of(tls.caPath())).trim()).isEqualTo(newRoot);
+    }
+    // The group still has both members, and a write through the joined manager reaches the leader's store.
+    Eventually.until("two managers in node ls", Duration.ofSeconds(30),
+        () -> DockerCli.lines(atFirst.run("node", "ls", "--format", "{{.ID}} {{.ManagerStatus}} {{.Status}}").out()),
+        lines -> lines.contains(first.nodeId() + " Leader Ready") && lines.contains(second.nodeId() + " Reachable Ready"));
+    atSecond.run("swarm", "update", "--task-history-limit", "7").ok();
+    assertThat(atFirst.run("info", "--format", "{{.Swarm.Cluster.Spec.Orchestration.TaskHistoryRetentionLimit}}").ok().out().trim())
+        .isEqualTo("7");
+  }
+
+  @Test
+  @Order(3)
+  void leavingWithForceTakesTheManagerOutAndErasesItsNode() throws Exception {
     // Leaving with --force: the joined manager's member leaves the group (the first carries on alone and still
     // writes), its node's task containers go, its data dir keeps nothing of the swarm, and the node shows down.
     DockerCli.Result left = atSecond.run("swarm", "leave", "--force");

@@ -112,7 +112,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().handler(new VersionPrefix());
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     new SystemRoutes(store, cfg.nodeId()).mount(router);
-    new SwarmRoutes(store).mount(router);
+    new SwarmRoutes(store, vertx.eventBus()).mount(router);
     new NodeRoutes(store, cfg.nodeId()).mount(router);
     new ServiceRoutes(store).mount(router);
     new TaskRoutes(store).mount(router);

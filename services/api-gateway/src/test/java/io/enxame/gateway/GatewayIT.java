@@ -285,6 +285,14 @@ class GatewayIT {
     assertThat(after.getJsonObject("JoinTokens").getString("Worker")).isNotEqualTo(swarm.getJsonObject("JoinTokens").getString("Worker"))
         .startsWith(swarm.getJsonObject("JoinTokens").getString("Worker").substring(0, 60));
     assertThat(after.getJsonObject("JoinTokens").getString("Manager")).isEqualTo(swarm.getJsonObject("JoinTokens").getString("Manager"));
+    // docker swarm ca --rotate --ca-cert/--ca-key: refused, nothing changes.
+    JsonObject givenCa = after.getJsonObject("Spec").copy();
+    givenCa.getJsonObject("CAConfig").put("SigningCACert", "-----BEGIN CERTIFICATE-----\n").put("SigningCAKey", "-----BEGIN EC PRIVATE KEY-----\n");
+    long afterVersion = after.getJsonObject("Version").getLong("Index");
+    var refused = call(HttpMethod.POST, update + afterVersion, givenCa.toBuffer());
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.bodyAsJsonObject().getString("message")).contains("--ca-cert, --ca-key) is not supported");
+    assertThat(call(HttpMethod.GET, "/swarm", null).bodyAsJsonObject().getJsonObject("Version").getLong("Index")).isEqualTo(afterVersion);
 
     JsonObject info = call(HttpMethod.GET, "/v1.51/info", null).bodyAsJsonObject();
     assertThat(info.getString("Name")).isEqualTo("manager-1");

@@ -9,7 +9,12 @@ import io.enxame.agent.exec.DockerRuntime;
 import io.enxame.agent.exec.TaskExecutor;
 import io.enxame.agent.logs.LogStreamer;
 import io.enxame.agent.session.DispatcherSession;
+import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.dispatcher.Hello;
+import io.enxame.shared.tls.NodeTlsInfo;
+import io.enxame.shared.tls.SwarmTrust;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +35,8 @@ public final class NodeAgentVerticle extends VerticleBase {
 
   /** How long a task waits for a secret or config that its assignment uses to be delivered. */
   private static final long PAYLOAD_WAIT_MS = 30_000;
+  /** The node's process relays (certificates, {@code Addresses.nodeTrust}) never leave this Vert.x instance. */
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Function<AgentConfig, ContainerRuntime> runtimeFactory;
   private ContainerRuntime runtime;
@@ -37,6 +44,7 @@ public final class NodeAgentVerticle extends VerticleBase {
   private DispatcherSession session;
   private LogStreamer logs;
   private PayloadStore payloads;
+  private MessageConsumer<JsonObject> tlsInfoConsumer;
 
   public NodeAgentVerticle() {
     this(null);
@@ -60,12 +68,23 @@ public final class NodeAgentVerticle extends VerticleBase {
     return runtime.describe()
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot describe the Docker engine at " + config.dockerHost() + ": " + e.getMessage(), e)))
         .compose(description -> executor.adopt().compose(v -> executor.watchEvents()).map(description))
-        .onSuccess(description -> openSession(config, description))
+        .compose(description -> tlsInfo(config).map(tls -> {
+          openSession(config, description, tls);
+          return description;
+        }))
         .onFailure(e -> executor.close().eventually(runtime::close));
   }
 
-  private void openSession(AgentConfig config, JsonObject description) {
-    Hello hello = Hello.newBuilder().setNodeId(config.nodeId()).setAddr(config.advertiseAddr())
+  /** The node's {@code TLSInfo} as its files are now; empty without TLS. */
+  private Future<String> tlsInfo(AgentConfig config) {
+    return config.tls().map(tls -> vertx.executeBlocking(() -> NodeTlsInfo.read(tls).encode()).recover(e -> {
+      LOG.warn("cannot read this node's TLS files: {}", e.getMessage());
+      return Future.succeededFuture("");
+    })).orElse(Future.succeededFuture(""));
+  }
+
+  private void openSession(AgentConfig config, JsonObject description, String tlsInfo) {
+    Hello hello = Hello.newBuilder().setNodeId(config.nodeId()).setAddr(config.advertiseAddr()).setTlsInfoJson(tlsInfo)
         .setDescriptionJson(description.encode()).setPublicKey(ByteString.copyFrom(payloads.publicKey())).build();
     session = new DispatcherSession(vertx, config.dispatcher(), config.tls(), config.managersFile(), hello,
         assignments -> {
@@ -75,6 +94,11 @@ public final class NodeAgentVerticle extends VerticleBase {
     logs = new LogStreamer(vertx, runtime, session::send);
     session.logHandler(logs::handle);
     session.lostHandler(logs::closeAll);
+    // Certificates are kept by the node's process (deploy's TrustFollower): the agent carries the word both ways.
+    session.trustHandler(trust -> vertx.eventBus().publish(Addresses.nodeTrust(config.nodeId()),
+        new SwarmTrust(trust.getCa(), trust.getIssuerSubject(), trust.getIssuerPublicKey()).toJson(), LOCAL));
+    tlsInfoConsumer = vertx.eventBus().<JsonObject>localConsumer(Addresses.nodeTlsInfo(config.nodeId()),
+        msg -> session.tlsInfo(msg.body().encode()));
     session.open();
     LOG.info("node-agent {} started, dispatcher {}", config.nodeId(), config.dispatcher());
   }
@@ -96,6 +120,7 @@ public final class NodeAgentVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (tlsInfoConsumer != null) tlsInfoConsumer.unregister();
     Future<Void> sessionClosed = session == null ? Future.succeededFuture() : session.close();
     Future<Void> executorClosed = executor == null ? Future.succeededFuture() : executor.close();
     return Future.join(sessionClosed, executorClosed).eventually(() -> runtime == null ? Future.succeededFuture() : runtime.close());

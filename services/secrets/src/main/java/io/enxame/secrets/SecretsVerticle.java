@@ -2,6 +2,7 @@ package io.enxame.secrets;
 
 import io.enxame.secrets.pki.CaKeeper;
 import io.enxame.secrets.pki.NodeCertificates;
+import io.enxame.secrets.pki.RootRotation;
 import io.enxame.secrets.vault.Envelope;
 import io.enxame.secrets.vault.VaultApi;
 import io.enxame.secrets.vault.VaultKey;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 public final class SecretsVerticle extends VerticleBase {
   private VaultApi vault;
   private NodeCertificates nodeCertificates;
+  private RootRotation rootRotation;
 
   @Override
   public Future<?> start() {
@@ -43,6 +45,8 @@ public final class SecretsVerticle extends VerticleBase {
     CaKeeper keeper = new CaKeeper(vertx, store, envelope);
     nodeCertificates = new NodeCertificates(vertx, store, keeper);
     nodeCertificates.register();
+    rootRotation = new RootRotation(vertx, store, keeper);
+    rootRotation.register();
     // Deployed before the store has a swarm (a clustered start), it keeps trying so that the tokens appear.
     return keeper.ca().<Object>mapEmpty().recover(e -> {
       vertx.setPeriodic(1000, timer -> keeper.ca().onSuccess(ca -> vertx.cancelTimer(timer)));
@@ -54,6 +58,7 @@ public final class SecretsVerticle extends VerticleBase {
   public Future<?> stop() {
     if (vault != null) vault.unregister();
     if (nodeCertificates != null) nodeCertificates.unregister();
+    if (rootRotation != null) rootRotation.unregister();
     return Future.succeededFuture();
   }
 }

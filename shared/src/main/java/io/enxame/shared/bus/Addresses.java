@@ -112,4 +112,28 @@ public final class Addresses {
    * ({@link io.enxame.shared.tls.JoinToken#INVALID_FOR_CLUSTER}), 503 no swarm yet.
    */
   public static final String SECRETS_ISSUE_NODE_CERT = "enxame.secrets.issue-node-cert";
+
+  /**
+   * {@code docker swarm ca --rotate} (a swarm update whose {@code Spec.CAConfig.ForceRotate} went up): the secrets
+   * service makes a new root, cross-signs it with the current one and writes, in one transaction demanding
+   * {@code version}, the {@code cluster} object the gateway made (with the rotation's fields added) and the rotation's
+   * key into the {@code pki} object. Body: {@code {"cluster": cluster object, "version": n}}. Reply: {@code {}}.
+   * Failures: 409 out of sequence, 503 no root CA yet.
+   */
+  public static final String SECRETS_ROTATE_ROOT = "enxame.secrets.rotate-root";
+
+  /**
+   * Local to a node's process: the dispatcher's {@code Trust} message, relayed by the node's agent to whatever keeps
+   * the node's certificates. Body: {@code {"ca": PEM, "issuerSubject": b64, "issuerPublicKey": b64}}.
+   */
+  public static String nodeTrust(String nodeId) { return "enxame.node." + nodeId + ".trust"; }
+
+  /** Local to a node's process: the node's files changed; body: Docker's {@code TLSInfo} JSON, which the agent reports. */
+  public static String nodeTlsInfo(String nodeId) { return "enxame.node." + nodeId + ".tls-info"; }
+
+  /**
+   * Local to a manager's process: bring the control plane's own certificates (the gateway's, the client bundle) under
+   * the trust in the body (as {@link #nodeTrust}); replies once they are. No consumer where no control plane runs.
+   */
+  public static final String CONTROL_PLANE_TRUST = "enxame.local.control-plane.trust";
 }

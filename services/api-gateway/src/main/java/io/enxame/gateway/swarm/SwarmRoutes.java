@@ -11,6 +11,8 @@ import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
 import io.enxame.shared.store.UnlockKeys;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -29,11 +31,15 @@ public final class SwarmRoutes {
 
   static final String CANNOT_LEAVE = "This Enxame process cannot leave the swarm: it does not run a whole node";
 
+  private static final DeliveryOptions ROTATE = new DeliveryOptions().setSendTimeout(30_000);
+
   private final StoreClient store;
+  private final EventBus bus;
   private final ClusterReader clusters;
 
-  public SwarmRoutes(StoreClient store) {
+  public SwarmRoutes(StoreClient store, EventBus bus) {
     this.store = store;
+    this.bus = bus;
     this.clusters = new ClusterReader(store);
   }
 
@@ -69,7 +75,11 @@ public final class SwarmRoutes {
     return clusters.cluster().compose(c -> Future.failedFuture(Failures.unavailable(c.isPresent() ? ALREADY_IN_SWARM : INIT_BY_LAUNCHER)));
   }
 
-  /** The CLI sends the whole Spec back with the version it read, and says which tokens to rotate. */
+  /**
+   * The CLI sends the whole Spec back with the version it read, and says which tokens to rotate. A raised
+   * {@code CAConfig.ForceRotate} ({@code docker swarm ca --rotate}) hands the write to the secrets service, which adds
+   * the new root's rotation to it in the same transaction.
+   */
   private Future<Reply> update(RoutingContext ctx) {
     long version = Requests.version(ctx, "swarm");
     JsonObject spec = Requests.jsonBody(ctx);
@@ -85,7 +95,11 @@ public final class SwarmRoutes {
       next.put("JoinTokens", tokens);
       if (!Boolean.TRUE.equals(Json.at(next, "Spec.EncryptionConfig.AutoLockManagers"))) next.remove(UnlockKeys.FIELD);
       else if (rotateUnlockKey || next.getString(UnlockKeys.FIELD) == null) next.put(UnlockKeys.FIELD, UnlockKeys.generate());
-      return store.tx(StoreOp.update(Kind.CLUSTER, next, version));
+      if (!SwarmSpecs.forcesRootRotation(cluster.getJsonObject("Spec"), next.getJsonObject("Spec"))) {
+        return store.tx(StoreOp.update(Kind.CLUSTER, next, version)).<Void>mapEmpty();
+      }
+      // docker swarm ca --rotate: the secrets service writes the update with the new root's rotation.
+      return bus.request(Addresses.SECRETS_ROTATE_ROOT, new JsonObject().put("cluster", next).put("version", version), ROTATE).<Void>mapEmpty();
     }).map(tx -> Reply.empty(200));
   }
 

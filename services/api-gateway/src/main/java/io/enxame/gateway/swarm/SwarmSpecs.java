@@ -24,10 +24,28 @@ public final class SwarmSpecs {
     if (heartbeat != null && (!(heartbeat instanceof Number n) || n.longValue() < 0)) {
       throw Failures.badRequest("heartbeat time period cannot be a negative duration");
     }
+    if (!blank(Json.at(spec, "CAConfig.SigningCACert")) || !blank(Json.at(spec, "CAConfig.SigningCAKey"))) {
+      throw Failures.badRequest("rotating to a given root CA certificate and key (--ca-cert, --ca-key) is not supported by"
+          + " Enxame: use docker swarm ca --rotate without them to make a new root");
+    }
     Object history = Json.at(spec, "Orchestration.TaskHistoryRetentionLimit");
     if (history != null && !(history instanceof Number)) {
       throw Failures.badRequest("invalid Orchestration.TaskHistoryRetentionLimit: " + history);
     }
     return spec;
+  }
+
+  /** {@code docker swarm ca --rotate} raises {@code CAConfig.ForceRotate} by one (swarmkit rotates on any change). */
+  static boolean forcesRootRotation(JsonObject current, JsonObject next) {
+    return forceRotate(current) != forceRotate(next);
+  }
+
+  private static long forceRotate(JsonObject spec) {
+    Object value = spec == null ? null : Json.at(spec, "CAConfig.ForceRotate");
+    return value instanceof Number n ? n.longValue() : 0;
+  }
+
+  private static boolean blank(Object value) {
+    return value == null || value.toString().isEmpty();
   }
 }

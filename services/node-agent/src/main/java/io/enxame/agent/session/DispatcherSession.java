@@ -10,6 +10,8 @@ import io.enxame.shared.dispatcher.Hello;
 import io.enxame.shared.dispatcher.Payloads;
 import io.enxame.shared.dispatcher.StatusBatch;
 import io.enxame.shared.dispatcher.TaskStatus;
+import io.enxame.shared.dispatcher.TlsInfo;
+import io.enxame.shared.dispatcher.Trust;
 import io.enxame.shared.net.Backoff;
 import io.enxame.shared.net.HostPort;
 import io.enxame.shared.tls.NodeTls;
@@ -54,7 +56,8 @@ public final class DispatcherSession {
   private int current;
   /** Where the managers last heard of are kept for the next start, as a JSON array of "host:port". */
   private final Optional<Path> managersFile;
-  private final Hello hello;
+  /** Opens every stream; its TLS info follows the node's files ({@link #tlsInfo}). */
+  private Hello hello;
   private final Handler<Assignments> onAssignments;
   private final Handler<Payloads> onPayloads;
   private final Supplier<Collection<TaskStatus>> latestStatuses;
@@ -66,6 +69,7 @@ public final class DispatcherSession {
   private boolean closed;
   private Handler<DispatcherMessage> logHandler = m -> { };
   private Runnable lostHandler = () -> { };
+  private Handler<Trust> trustHandler = t -> { };
   private final boolean tls;
 
   /** With {@code tls}, the session presents the node's certificate and accepts only a manager's; without, plaintext. */
@@ -105,6 +109,18 @@ public final class DispatcherSession {
 
   /** Called when a stream is lost or closed: whatever was bound to it (log subscriptions) is gone with it. */
   public void lostHandler(Runnable handler) { this.lostHandler = handler; }
+
+  /** Receives what the dispatcher says the node's TLS material must be (a root rotation). */
+  public void trustHandler(Handler<Trust> handler) { this.trustHandler = handler; }
+
+  /**
+   * The node's {@code TLSInfo} (Docker's JSON) changed: reported now on the accepted stream, and in the hello of every
+   * stream after it.
+   */
+  public void tlsInfo(String json) {
+    hello = hello.toBuilder().setTlsInfoJson(json).build();
+    send(AgentMessage.newBuilder().setTlsInfo(TlsInfo.newBuilder().setJson(json)).build());
+  }
 
   /** Sends a message on the accepted stream; false (nothing sent) without one. */
   public boolean send(AgentMessage message) {
@@ -220,6 +236,7 @@ public final class DispatcherSession {
         case ASSIGNMENTS -> onAssignments.handle(msg.getAssignments());
         case SUBSCRIBE_LOGS, LOG_ACK, CANCEL_LOGS -> logHandler.handle(msg);
         case PAYLOADS -> onPayloads.handle(msg.getPayloads());
+        case TRUST -> trustHandler.handle(msg.getTrust());
         default -> LOG.debug("ignoring dispatcher message {}", msg.getKindCase());
       }
     }

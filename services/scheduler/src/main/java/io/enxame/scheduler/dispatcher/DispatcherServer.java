@@ -21,6 +21,7 @@ import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
 import io.enxame.shared.vault.VaultClient;
 import io.enxame.shared.tls.NodeTls;
+import io.enxame.shared.tls.SwarmTrust;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -136,6 +137,7 @@ public final class DispatcherServer {
         case LOGS -> {
           if (session.nodeId() != null) logs.onBatch(session.nodeId(), msg.getLogs());
         }
+        case TLS_INFO -> tlsInfo(session, msg.getTlsInfo().getJson());
         default -> { } // heartbeat: touch() was the point
       }
     });
@@ -160,12 +162,14 @@ public final class DispatcherServer {
     }
     JsonObject description = hello.getDescriptionJson().isEmpty() ? node.getJsonObject("Description", new JsonObject())
         : new JsonObject(hello.getDescriptionJson());
+    if (!hello.getTlsInfoJson().isEmpty()) description.put("TLSInfo", new JsonObject(hello.getTlsInfoJson()));
     JsonObject status = new JsonObject().put("State", "ready").put("Addr", hello.getAddr());
     if (self != null) status.put(HOLDER, self);
     store.tx(StoreOp.merge(Kind.NODES, hello.getNodeId(), new JsonObject().put("Description", description).put("Status", status)))
         .onSuccess(r -> {
           session.accept(heartbeatMillis(), managers());
           sendFull(session);
+          trust().ifPresent(session::sendTrust);
           logs.nodeReady(hello.getNodeId());
           LOG.info("node " + hello.getNodeId() + " is ready");
         })
@@ -173,6 +177,23 @@ public final class DispatcherServer {
           LOG.warn("could not register node " + hello.getNodeId() + ": " + e.getMessage());
           session.close();
         });
+  }
+
+  /**
+   * The node's {@code Description.TLSInfo} (its CA file and its certificate's issuer) changed: what a root rotation
+   * waits for. The rest of the description is the agent's hello's.
+   */
+  private void tlsInfo(NodeSession session, String json) {
+    JsonObject node = session.nodeId() == null ? null : view.get(Kind.NODES, session.nodeId());
+    if (node == null || json.isEmpty()) return;
+    JsonObject description = node.getJsonObject("Description", new JsonObject()).copy().put("TLSInfo", new JsonObject(json));
+    store.tx(StoreOp.mergeIfExists(Kind.NODES, session.nodeId(), new JsonObject().put("Description", description)))
+        .onFailure(e -> LOG.warn("TLS info of " + session.nodeId() + " not recorded: " + e.getMessage()));
+  }
+
+  /** What every node's TLS material must be now (empty before the swarm has a CA, or without TLS). */
+  private Optional<SwarmTrust> trust() {
+    return tls ? view.cluster().flatMap(SwarmTrust::of) : Optional.empty();
   }
 
   private void statuses(NodeSession session, StatusBatch batch) {
@@ -242,12 +263,14 @@ public final class DispatcherServer {
     }
     sessions.values().forEach(NodeSession::flush);
     routes.changed();
+    trust().ifPresent(t -> sessions.values().forEach(s -> s.sendTrust(t)));
   }
 
   /** After the view was re-read: every node gets its whole assignment set again. */
   public void resendAll() {
     sessions.values().forEach(this::sendFull);
     routes.changed();
+    trust().ifPresent(t -> sessions.values().forEach(s -> s.sendTrust(t)));
   }
 
   private void sendFull(NodeSession session) {

@@ -5,6 +5,8 @@ import io.enxame.shared.dispatcher.Assignments;
 import io.enxame.shared.dispatcher.DispatcherMessage;
 import io.enxame.shared.dispatcher.Payloads;
 import io.enxame.shared.dispatcher.SessionAccepted;
+import io.enxame.shared.dispatcher.Trust;
+import io.enxame.shared.tls.SwarmTrust;
 import io.enxame.shared.model.Kind;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -27,6 +29,7 @@ final class NodeSession {
   /** Secrets and configs (kind/id) sent on this session; the agent keeps them in memory for the session. */
   private final Set<String> delivered = new HashSet<>();
   private byte[] publicKey;
+  private SwarmTrust trustSent;
   private String nodeId;
   private long lastSeenNanos = System.nanoTime();
   private boolean closed;
@@ -55,6 +58,14 @@ final class NodeSession {
   }
 
   void forget(Kind kind, Set<String> ids) { ids.forEach(id -> delivered.remove(kind.wire() + "/" + id)); }
+
+  /** Tells the node what its TLS material must be, unless it was last told the same. */
+  void sendTrust(SwarmTrust trust) {
+    if (trust.equals(trustSent)) return;
+    trustSent = trust;
+    send(DispatcherMessage.newBuilder().setTrust(Trust.newBuilder().setCa(trust.ca())
+        .setIssuerSubject(trust.issuerSubject()).setIssuerPublicKey(trust.issuerPublicKey())).build());
+  }
 
   void sendPayloads(Payloads payloads) {
     if (payloads.getItemsCount() > 0) send(DispatcherMessage.newBuilder().setPayloads(payloads).build());

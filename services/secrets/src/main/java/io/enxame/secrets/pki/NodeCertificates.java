@@ -23,7 +23,8 @@ import java.util.Optional;
 /**
  * {@link Addresses#SECRETS_ISSUE_NODE_CERT}: swarmkit's {@code IssueNodeCertificate}. A joining node's role is the
  * one whose current token it presents (a rotated-away token admits nobody); the CA draws the node ID, creates the
- * node object with that role and signs the CSR's key for {@code CAConfig.NodeCertExpiry}.
+ * node object with that role and signs the CSR's key for {@code CAConfig.NodeCertExpiry}. During a root rotation the
+ * new root signs, the certificate comes with the cross-signed one, and {@code "ca"} holds both roots.
  */
 public final class NodeCertificates {
   static final long DEFAULT_EXPIRY_NANOS = 7_776_000_000_000_000L; // 90 days
@@ -59,11 +60,11 @@ public final class NodeCertificates {
       String nodeId = token == null ? request.getString("nodeId") : Ids.newId();
       long expiryNanos = Optional.ofNullable(Json.number(cluster, "Spec.CAConfig.NodeCertExpiry")).orElse(DEFAULT_EXPIRY_NANOS);
       List<String> ips = token == null ? request.getJsonArray("ips", new JsonArray()).stream().map(String::valueOf).toList() : List.of();
-      return vertx.executeBlocking(() -> Pem.encode(loaded.ca().issue(csr, nodeId, ou(role.get()), loaded.clusterId(),
+      return vertx.executeBlocking(() -> loaded.withChain(loaded.signer().issue(csr, nodeId, ou(role.get()), loaded.clusterId(),
               Duration.ofNanos(expiryNanos), Instant.now(), ips)))
           .recover(e -> Future.failedFuture(e instanceof IllegalArgumentException ? Failures.badRequest(e.getMessage()) : e))
           .compose(cert -> (token == null ? Future.succeededFuture() : createNode(nodeId, role.get(), request))
-              .map(v -> new JsonObject().put("nodeId", nodeId).put("role", role.get()).put("cert", cert).put("ca", loaded.ca().certPem())));
+              .map(v -> new JsonObject().put("nodeId", nodeId).put("role", role.get()).put("cert", cert).put("ca", loaded.trust())));
     }));
   }
 

@@ -144,6 +144,26 @@ public final class RootCa {
     }
   }
 
+  /**
+   * Blocking: the new root's certificate signed by this root (swarmkit's cross-signed CA certificate for a root
+   * rotation). Same subject, key, key identifier and validity as {@code next}, so a leaf signed by the new key chains to
+   * this root through it, for peers that still trust only this root; peers trusting the new root stop at it.
+   */
+  public X509Certificate crossSign(RootCa next) {
+    X509Certificate n = next.certificate();
+    try {
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(cert, serial(), n.getNotBefore(), n.getNotAfter(),
+          n.getSubjectX500Principal(), n.getPublicKey())
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+          .addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(n.getPublicKey()))
+          .addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(cert));
+      return sign(builder, key);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot cross-sign the new root CA", e);
+    }
+  }
+
   /** A fresh P-256 key pair (node keys are made the same way). */
   public static KeyPair newP256KeyPair() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

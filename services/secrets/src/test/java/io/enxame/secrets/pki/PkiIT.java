@@ -156,4 +156,63 @@ class PkiIT {
         .satisfies(e -> assertThat(Failures.statusOf(e)).isEqualTo(400));
     assertThat(Blocking.await(store.list(Kind.NODES))).hasSize(nodesBefore + 1);
   }
+
+  @Test
+  void aRootRotationSignsWithTheNewKeyAndEndsOnlyOnceEveryNodeHasMoved() throws Exception {
+    JsonObject before = cluster();
+    String oldRoot = Json.string(before, "TLSInfo.TrustRoot");
+    String oldToken = Json.string(before, "JoinTokens.Worker");
+    JsonObject next = before.copy();
+    next.getJsonObject("Spec").getJsonObject("CAConfig").put("ForceRotate", 1);
+    JsonObject stale = new JsonObject().put("cluster", next).put("version", Json.version(before) - 1);
+    assertThatThrownBy(() -> Blocking.await(vertx.eventBus().request(Addresses.SECRETS_ROTATE_ROOT, stale)))
+        .satisfies(e -> assertThat(Failures.statusOf(e)).isEqualTo(Failures.CONFLICT));
+    Blocking.await(vertx.eventBus().request(Addresses.SECRETS_ROTATE_ROOT, new JsonObject().put("cluster", next).put("version", Json.version(before))));
+
+    JsonObject rotating = cluster();
+    assertThat(rotating.getBoolean("RootRotationInProgress")).isTrue();
+    assertThat(Json.number(rotating, "Spec.CAConfig.ForceRotate")).isEqualTo(1L);
+    assertThat(Json.string(rotating, "TLSInfo.TrustRoot")).isEqualTo(oldRoot);
+    String newRoot = Json.string(rotating, "RootRotation.CACert");
+    X509Certificate oldCert = Pem.certificate(oldRoot);
+    X509Certificate newCert = Pem.certificate(newRoot);
+    // Joins go on with the same tokens; what they get is signed by the new key, with the cross-signed link and both roots.
+    JsonObject during = issue(new JsonObject().put("csr", Csrs.csr(RootCa.newP256KeyPair())).put("token", oldToken));
+    assertThat(during.getString("ca")).isEqualTo(oldRoot + newRoot);
+    String[] chain = during.getString("cert").split("(?<=-----END CERTIFICATE-----\n)");
+    assertThat(chain).hasSize(2);
+    Pem.certificate(chain[0]).verify(newCert.getPublicKey());
+    Pem.certificate(chain[1]).verify(oldCert.getPublicKey());
+
+    // Not over while a node (the manager, and the node just joined) reports no certificate from the new key.
+    Thread.sleep(2 * RootRotation.RECONCILE_MILLIS);
+    assertThat(cluster().getBoolean("RootRotationInProgress")).isTrue();
+    JsonObject moved = new JsonObject().put("CertIssuerSubject", Json.string(rotating, "RootRotation.CertIssuerSubject"))
+        .put("CertIssuerPublicKey", Json.string(rotating, "RootRotation.CertIssuerPublicKey")).put("TrustRoot", oldRoot + newRoot);
+    for (JsonObject node : Blocking.await(store.list(Kind.NODES))) {
+      JsonObject description = node.getJsonObject("Description", new JsonObject()).copy().put("TLSInfo", moved);
+      Blocking.await(store.tx(StoreOp.merge(Kind.NODES, node.getString("ID"), new JsonObject().put("Description", description))));
+    }
+    JsonObject after = io.enxame.shared.testing.Eventually.until("the rotation ends", Duration.ofSeconds(10), () -> {
+      try {
+        return cluster();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, c -> !c.getBoolean("RootRotationInProgress"));
+    assertThat(after.containsKey("RootRotation")).isFalse();
+    assertThat(Json.string(after, "TLSInfo.TrustRoot")).isEqualTo(newRoot);
+    for (String role : new String[] {"Worker", "Manager"}) {
+      assertThat(JoinToken.pins(Json.string(after, "JoinTokens." + role), newRoot)).isTrue();
+    }
+    JsonObject pki = Blocking.await(store.get(Kind.PKI, after.getString("ID")));
+    assertThat(pki.getString("Cert")).isEqualTo(newRoot);
+    assertThat(pki.containsKey("Rotation")).isFalse();
+    assertThatThrownBy(() -> issue(new JsonObject().put("csr", Csrs.csr(RootCa.newP256KeyPair())).put("token", oldToken)))
+        .hasMessage(JoinToken.INVALID_FOR_CLUSTER);
+    JsonObject fresh = issue(new JsonObject().put("csr", Csrs.csr(RootCa.newP256KeyPair())).put("token", Json.string(after, "JoinTokens.Worker")));
+    assertThat(fresh.getString("ca")).isEqualTo(newRoot);
+    assertThat(fresh.getString("cert").split("-----END CERTIFICATE-----\n")).hasSize(1);
+    Pem.certificate(fresh.getString("cert")).verify(newCert.getPublicKey());
+  }
 }
