@@ -85,7 +85,7 @@ public final class Enxame {
     if (worker) {
       // A demoted manager (or a joined worker) started with up: it carries on as the worker it is.
       try {
-        Suite.resumeWorker(vertx, id, options.advertiseAddr(), options.dockerHost(), options.dataDir())
+        Suite.resumeWorker(vertx, id, options, Enxame::left)
             .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
       } catch (Exception e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;

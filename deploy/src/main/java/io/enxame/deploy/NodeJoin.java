@@ -80,9 +80,14 @@ final class NodeJoin {
    * (swarmkit's raft Join): both keys come sealed to a key pair made for this call, which never leaves memory.
    */
   static Future<ManagerKeys> managerKeys(Vertx vertx, JoinOptions o) {
+    return managerKeys(vertx, o.dataDir(), HostPort.parse(o.manager()).socketAddress());
+  }
+
+  /** The same, from a manager's dispatcher at {@code manager}, for the node whose certificate is in {@code dataDir}. */
+  static Future<ManagerKeys> managerKeys(Vertx vertx, Path dataDir, SocketAddress manager) {
     SealedBox.KeyPair joiner = SealedBox.generate();
-    GrpcClient client = GrpcClient.client(vertx, NodeTls.inDataDir(o.dataDir()).client(new HttpClientOptions()));
-    return unary(client, HostPort.parse(o.manager()).socketAddress(), DispatcherMethods.JOIN_MANAGER_CLIENT,
+    GrpcClient client = GrpcClient.client(vertx, NodeTls.inDataDir(dataDir).client(new HttpClientOptions()));
+    return unary(client, manager, DispatcherMethods.JOIN_MANAGER_CLIENT,
             JoinManagerRequest.newBuilder().setPublicKey(ByteString.copyFrom(joiner.publicKey())).build())
         .eventually(client::close)
         .compose(r -> vertx.executeBlocking(() -> {

@@ -6,6 +6,7 @@ import io.enxame.mesh.MeshVerticle;
 import io.enxame.scheduler.SchedulerVerticle;
 import io.enxame.secrets.SecretsVerticle;
 import io.enxame.shared.net.HostPort;
+import io.enxame.shared.net.ManagersFile;
 import io.enxame.shared.tls.NodeTls;
 import io.enxame.store.JoinOffer;
 import io.enxame.store.StoreVerticle;
@@ -106,15 +107,20 @@ public final class Suite {
 
   /** @param onLeft told when this node has left the swarm ({@code docker swarm leave --force}) */
   public static Future<Manager> up(Vertx vertx, UpOptions o, NodeIdentity id, Runnable onLeft) {
-    return manager(vertx, o, id).compose(m -> managerNode(vertx, id, m, o.advertiseAddr(), o.dockerHost(), o.dataDir(), onLeft));
+    return manager(vertx, o, id).compose(m -> managerNode(vertx, id, m, o, onLeft));
   }
 
   /** A manager's node-side services, on its own dispatcher, and the watch on its role that can turn it into a worker. */
-  private static Future<Manager> managerNode(Vertx vertx, NodeIdentity id, Manager m, String advertiseAddr, String dockerHost,
-                                             Path dataDir, Runnable onLeft) {
-    return node(vertx, id, advertiseAddr, m.dispatcherAddress() + ":" + m.dispatcherPort(), dockerHost, dataDir)
-        .compose(n -> deploy(vertx, new RoleFollower(id.nodeId(), dataDir, m.deployments(), n, onLeft), new JsonObject()))
+  private static Future<Manager> managerNode(Vertx vertx, NodeIdentity id, Manager m, UpOptions o, Runnable onLeft) {
+    return node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost(), o.dataDir())
+        .compose(n -> deploy(vertx, new PromotionFollower(id, o, n, m, onLeft), new JsonObject()))
         .map(m);
+  }
+
+  /** A worker's node-side services, and the watch on its role that can make it a manager ({@code node promote}). */
+  private static Future<Node> workerNode(Vertx vertx, NodeIdentity id, String dispatcher, UpOptions o, Runnable onLeft) {
+    return node(vertx, id, o.advertiseAddr(), dispatcher, o.dockerHost(), o.dataDir())
+        .compose(n -> deploy(vertx, new PromotionFollower(id, o, n, null, onLeft), new JsonObject()).map(n));
   }
 
   /**
@@ -127,12 +133,12 @@ public final class Suite {
   }
 
   /** A worker's node-side services again, on the managers its agent last heard of. */
-  static Future<Node> resumeWorker(Vertx vertx, NodeIdentity id, String advertiseAddr, String dockerHost, Path dataDir) {
-    return vertx.fileSystem().readFile(dataDir.resolve("managers.json").toString())
-        .map(buffer -> new io.vertx.core.json.JsonArray(buffer).getString(0))
-        .recover(e -> Future.failedFuture(new IllegalStateException("this worker's data dir names no manager (" + dataDir.resolve("managers.json")
-            + "): join again with enxame join")))
-        .compose(dispatcher -> node(vertx, id, advertiseAddr, dispatcher, dockerHost, dataDir));
+  static Future<Node> resumeWorker(Vertx vertx, NodeIdentity id, UpOptions o, Runnable onLeft) {
+    Path managers = o.dataDir().resolve("managers.json");
+    return ManagersFile.read(vertx, managers)
+        .compose(list -> list.isEmpty()
+            ? Future.failedFuture(new IllegalStateException("this worker's data dir names no manager (" + managers + "): join again with enxame join"))
+            : workerNode(vertx, id, new HostPort(list.get(0).host(), list.get(0).port()).toString(), o, onLeft));
   }
 
   /**
@@ -145,10 +151,10 @@ public final class Suite {
   /** @param onLeft told when this node, a manager, has left the swarm ({@code docker swarm leave --force}) */
   public static Future<NodeIdentity> join(Vertx vertx, JoinOptions o, Runnable onLeft) {
     return NodeJoin.join(vertx, o).compose(id -> vertx.executeBlocking(() -> NodeJoin.role(o.dataDir())).compose(role -> {
-      if (!"manager".equals(role)) return node(vertx, id, o.advertiseAddr(), o.manager(), o.dockerHost(), o.dataDir()).mapEmpty();
+      if (!"manager".equals(role)) return workerNode(vertx, id, o.manager(), o.up(), onLeft).mapEmpty();
       Future<NodeJoin.ManagerKeys> keys = JoinOffer.needed(o.dataDir()) ? NodeJoin.managerKeys(vertx, o) : Future.succeededFuture(null);
       return keys.compose(k -> manager(vertx, o.up(), id, k))
-          .compose(m -> managerNode(vertx, id, m, o.advertiseAddr(), o.dockerHost(), o.dataDir(), onLeft));
+          .compose(m -> managerNode(vertx, id, m, o.up(), onLeft));
     }).map(id));
   }
 

@@ -38,6 +38,7 @@ class ManagerFailoverIT {
   private NodeIdentity first;
   private NodeIdentity worker;
   private JoinOptions workerJoin;
+  private JoinOptions thirdJoin;
   private DockerCli atSecond;
 
   @BeforeAll
@@ -60,6 +61,7 @@ class ManagerFailoverIT {
       instances.add(v);
       nodes.add(Suite.join(v, join).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
       if (i == 2) atSecond = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.2:" + join.gatewayPort());
+      if (i == 3) thirdJoin = join;
     }
     String workerToken = token(atFirst, "worker");
     Vertx v = Vertx.vertx();
@@ -179,6 +181,18 @@ class ManagerFailoverIT {
         ("worker ready " + nodes.get(1).nodeId() + " worker false")::equals);
     // The group of one still writes.
     settled("service", "update", "--detach", "--label-add", "after=demotion", SERVICE).ok();
+
+    // Promoted again, the node starts a manager's control plane at run time: a certificate that says manager, its
+    // store a member of the group again, its gateway serving the swarm.
+    settled("node", "promote", third.nodeId()).ok();
+    Eventually.until("the third node's member back in the Raft group", Duration.ofSeconds(60), this::members,
+        m -> m.size() == 2 && m.contains(third.nodeId()));
+    DockerCli atThird = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.3:" + thirdJoin.gatewayPort());
+    Eventually.until("the third node's gateway listing it as a manager", Duration.ofSeconds(60),
+        () -> DockerCli.lines(atThird.run("node", "ls", "--format", "{{.ID}} {{.ManagerStatus}}").out()),
+        lines -> lines.contains(third.nodeId() + " Reachable") || lines.contains(third.nodeId() + " Leader"));
+    assertThat(roleOf(thirdDir)).isEqualTo("manager");
+    assertThat(RoleFollower.holdsManagerState(thirdDir)).isTrue();
 
     // The worker restarted, still configured with the lost manager, reaches another from the managers it kept.
     Vertx restarted = Vertx.vertx();

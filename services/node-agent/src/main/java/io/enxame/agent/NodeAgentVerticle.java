@@ -44,6 +44,7 @@ public final class NodeAgentVerticle extends VerticleBase {
   private DispatcherSession session;
   private LogStreamer logs;
   private PayloadStore payloads;
+  private volatile String role = "";
   private MessageConsumer<JsonObject> tlsInfoConsumer;
 
   public NodeAgentVerticle() {
@@ -97,11 +98,18 @@ public final class NodeAgentVerticle extends VerticleBase {
     // Certificates are kept by the node's process (deploy's TrustFollower): the agent carries the word both ways.
     session.trustHandler(trust -> vertx.eventBus().publish(Addresses.nodeTrust(config.nodeId()),
         new SwarmTrust(trust.getCa(), trust.getIssuerSubject(), trust.getIssuerPublicKey()).toJson(), LOCAL));
+    session.roleHandler(r -> {
+      role = r;
+      vertx.eventBus().publish(Addresses.nodeRole(config.nodeId()), new JsonObject().put("role", r), LOCAL);
+    });
     tlsInfoConsumer = vertx.eventBus().<JsonObject>localConsumer(Addresses.nodeTlsInfo(config.nodeId()),
         msg -> session.tlsInfo(msg.body().encode()));
     session.open();
     LOG.info("node-agent {} started, dispatcher {}", config.nodeId(), config.dispatcher());
   }
+
+  /** The role the swarm last said this node has ("worker", "manager"; empty before a session said it). */
+  public String role() { return role; }
 
   /** kind/id of the secrets and configs this node was sent (never their data): what a test proves a node lacks. */
   public Set<String> receivedPayloads() {

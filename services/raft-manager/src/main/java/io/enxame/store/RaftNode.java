@@ -38,6 +38,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -62,6 +65,8 @@ final class RaftNode implements AutoCloseable {
   /** The client id of the requests this member hands its own server while it leads, and their call ids. */
   private final ClientId localClient = ClientId.randomId();
   private final AtomicLong localCalls = new AtomicLong();
+  /** The one thread that hands this member's own server its proposals ({@link #submitLocally}). */
+  private final ExecutorService submitter;
   private final RaftProperties props;
   /** The transport's settings (TLS), shared by the server and every client it makes. */
   private final Parameters parameters;
@@ -79,6 +84,11 @@ final class RaftNode implements AutoCloseable {
     this.groupId = groupId;
     this.self = self;
     this.client = client(props, parameters, RaftGroup.valueOf(groupId, clientPeers));
+    this.submitter = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "raft-submit-" + self.getId());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Starts on an existing data dir (the group's configuration comes from the log), or as the only member of a new group. */
@@ -331,11 +341,15 @@ final class RaftNode implements AutoCloseable {
     RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(localClient).setServerId(self.getId())
         .setGroupId(groupId).setCallId(localCalls.incrementAndGet()).setMessage(message)
         .setType(RaftClientRequest.writeRequestType()).build();
-    try {
-      return server.submitClientRequestAsync(request).orTimeout(LOCAL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    // Off the caller's thread (an event loop): Ratis may block in here, as a leader that is taking itself out of the
+    // group does, and one thread keeps the proposals in the order they came.
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return server.submitClientRequestAsync(request);
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    }, submitter).thenCompose(reply -> reply).orTimeout(LOCAL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
   CompletableFuture<RaftClientReply> query(String json) {
@@ -359,6 +373,7 @@ final class RaftNode implements AutoCloseable {
     try {
       server.close();
     } finally {
+      submitter.shutdownNow();
       client.close();
     }
   }

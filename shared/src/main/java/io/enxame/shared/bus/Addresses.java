@@ -128,6 +128,12 @@ public final class Addresses {
    */
   public static String nodeTrust(String nodeId) { return "enxame.node." + nodeId + ".trust"; }
 
+  /**
+   * Local to a node's process: the dispatcher's {@code NodeRole} message (the role the swarm gives the node), relayed
+   * by the node's agent. Body: {@code {"role": "worker"|"manager"}}.
+   */
+  public static String nodeRole(String nodeId) { return "enxame.node." + nodeId + ".role"; }
+
   /** Local to a node's process: the node's files changed; body: Docker's {@code TLSInfo} JSON, which the agent reports. */
   public static String nodeTlsInfo(String nodeId) { return "enxame.node." + nodeId + ".tls-info"; }
 

@@ -19,13 +19,19 @@ public final class ManagersFile {
 
   /** {@code configured} first, then the file's others; a missing or unreadable file adds nothing. */
   public static Future<List<SocketAddress>> read(Vertx vertx, SocketAddress configured, Path file) {
-    return vertx.fileSystem().readFile(file.toString()).map(buffer -> {
+    return read(vertx, file).map(listed -> {
       List<SocketAddress> out = new ArrayList<>(List.of(configured));
-      for (Object o : new JsonArray(buffer)) {
-        SocketAddress a = HostPort.parse(String.valueOf(o)).socketAddress();
-        if (!out.contains(a)) out.add(a);
-      }
+      listed.stream().filter(a -> !out.contains(a)).forEach(out::add);
       return out;
-    }).otherwise(List.of(configured));
+    });
+  }
+
+  /** The file's managers, in order; none when it is missing or unreadable. */
+  public static Future<List<SocketAddress>> read(Vertx vertx, Path file) {
+    return vertx.fileSystem().readFile(file.toString()).map(buffer -> {
+      List<SocketAddress> out = new ArrayList<>();
+      for (Object o : new JsonArray(buffer)) out.add(HostPort.parse(String.valueOf(o)).socketAddress());
+      return out;
+    }).otherwise(List.of());
   }
 }

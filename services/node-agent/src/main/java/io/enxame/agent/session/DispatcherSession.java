@@ -70,6 +70,7 @@ public final class DispatcherSession {
   private Handler<DispatcherMessage> logHandler = m -> { };
   private Runnable lostHandler = () -> { };
   private Handler<Trust> trustHandler = t -> { };
+  private Handler<String> roleHandler = r -> { };
   private final boolean tls;
 
   /** With {@code tls}, the session presents the node's certificate and accepts only a manager's; without, plaintext. */
@@ -112,6 +113,9 @@ public final class DispatcherSession {
 
   /** Receives what the dispatcher says the node's TLS material must be (a root rotation). */
   public void trustHandler(Handler<Trust> handler) { this.trustHandler = handler; }
+
+  /** Receives the role the swarm gives the node (a promotion or a demotion). */
+  public void roleHandler(Handler<String> handler) { this.roleHandler = handler; }
 
   /**
    * The node's {@code TLSInfo} (Docker's JSON) changed: reported now on the accepted stream, and in the hello of every
@@ -237,6 +241,7 @@ public final class DispatcherSession {
         case SUBSCRIBE_LOGS, LOG_ACK, CANCEL_LOGS -> logHandler.handle(msg);
         case PAYLOADS -> onPayloads.handle(msg.getPayloads());
         case TRUST -> trustHandler.handle(msg.getTrust());
+        case ROLE -> roleHandler.handle(msg.getRole().getRole());
         default -> LOG.debug("ignoring dispatcher message {}", msg.getKindCase());
       }
     }

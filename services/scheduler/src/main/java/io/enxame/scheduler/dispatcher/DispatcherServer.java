@@ -170,6 +170,7 @@ public final class DispatcherServer {
           session.accept(heartbeatMillis(), managers());
           sendFull(session);
           trust().ifPresent(session::sendTrust);
+          session.sendRole(Json.string(node, "Spec.Role"));
           logs.nodeReady(hello.getNodeId());
           LOG.info("node " + hello.getNodeId() + " is ready");
         })
@@ -244,8 +245,13 @@ public final class DispatcherServer {
   public void onChange(ChangeEvent event, List<JsonObject> removedTasks) {
     for (Object o : event.changes()) {
       JsonObject change = (JsonObject) o;
-      if (Kind.NODES.wire().equals(change.getString("kind")) && "delete".equals(change.getString("action"))) {
-        removed(change.getString("id"));
+      if (Kind.NODES.wire().equals(change.getString("kind"))) {
+        if ("delete".equals(change.getString("action"))) {
+          removed(change.getString("id"));
+        } else {
+          NodeSession s = sessions.get(change.getString("id"));
+          if (s != null) s.sendRole(Json.string(change.getJsonObject("object", new JsonObject()), "Spec.Role"));
+        }
         continue;
       }
       if (!Kind.TASKS.wire().equals(change.getString("kind")) || change.getJsonObject("object") == null) continue;

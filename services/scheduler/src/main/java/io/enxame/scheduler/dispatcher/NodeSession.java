@@ -3,6 +3,7 @@ package io.enxame.scheduler.dispatcher;
 import io.enxame.shared.dispatcher.AgentMessage;
 import io.enxame.shared.dispatcher.Assignments;
 import io.enxame.shared.dispatcher.DispatcherMessage;
+import io.enxame.shared.dispatcher.NodeRole;
 import io.enxame.shared.dispatcher.Payloads;
 import io.enxame.shared.dispatcher.SessionAccepted;
 import io.enxame.shared.dispatcher.Trust;
@@ -30,6 +31,7 @@ final class NodeSession {
   private final Set<String> delivered = new HashSet<>();
   private byte[] publicKey;
   private SwarmTrust trustSent;
+  private String roleSent;
   private String nodeId;
   private long lastSeenNanos = System.nanoTime();
   private boolean closed;
@@ -60,6 +62,13 @@ final class NodeSession {
   void forget(Kind kind, Set<String> ids) { ids.forEach(id -> delivered.remove(kind.wire() + "/" + id)); }
 
   /** Tells the node what its TLS material must be, unless it was last told the same. */
+  /** The node's role as the swarm has it, once per change. */
+  void sendRole(String role) {
+    if (role == null || role.equals(roleSent)) return;
+    roleSent = role;
+    send(DispatcherMessage.newBuilder().setRole(NodeRole.newBuilder().setRole(role)).build());
+  }
+
   void sendTrust(SwarmTrust trust) {
     if (trust.equals(trustSent)) return;
     trustSent = trust;
