@@ -4,7 +4,7 @@ import io.enxame.shared.dispatcher.DispatcherMethods;
 import io.enxame.shared.dispatcher.RouteTable;
 import io.enxame.shared.dispatcher.RoutesRequest;
 import io.enxame.shared.net.Backoff;
-import io.enxame.shared.net.HostPort;
+import io.enxame.shared.net.ManagersFile;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -16,7 +16,6 @@ import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.vertx.core.json.JsonArray;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,16 +98,7 @@ final class RouteSubscription {
 
   /** The configured manager, then those in the managers file (read without blocking; used from the next turn on). */
   private void refreshManagers() {
-    managersFile.ifPresent(file -> vertx.fileSystem().readFile(file.toString()).onSuccess(buffer -> {
-      List<SocketAddress> next = new ArrayList<>(List.of(configured));
-      try {
-        for (Object o : new JsonArray(buffer)) {
-          SocketAddress a = HostPort.parse(String.valueOf(o)).socketAddress();
-          if (!next.contains(a)) next.add(a);
-        }
-      } catch (RuntimeException unreadable) {
-        return;
-      }
+    managersFile.ifPresent(file -> ManagersFile.read(vertx, configured, file).onSuccess(next -> {
       if (current == 0) {
         managers.clear();
         managers.addAll(next);

@@ -30,7 +30,13 @@ public final class ManagersFile {
   public static Future<List<SocketAddress>> read(Vertx vertx, Path file) {
     return vertx.fileSystem().readFile(file.toString()).map(buffer -> {
       List<SocketAddress> out = new ArrayList<>();
-      for (Object o : new JsonArray(buffer)) out.add(HostPort.parse(String.valueOf(o)).socketAddress());
+      for (Object o : new JsonArray(buffer)) {
+        try {
+          out.add(HostPort.parse(String.valueOf(o)).socketAddress());
+        } catch (IllegalArgumentException malformed) {
+          // not an address: skipped, the others still count
+        }
+      }
       return out;
     }).otherwise(List.of());
   }

@@ -14,6 +14,7 @@ import io.enxame.shared.dispatcher.TlsInfo;
 import io.enxame.shared.dispatcher.Trust;
 import io.enxame.shared.net.Backoff;
 import io.enxame.shared.net.HostPort;
+import io.enxame.shared.net.ManagersFile;
 import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -93,14 +94,8 @@ public final class DispatcherSession {
       connect();
       return;
     }
-    vertx.fileSystem().readFile(managersFile.get().toString()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        try {
-          add(new JsonArray(ar.result()).stream().map(String::valueOf).toList());
-        } catch (RuntimeException unreadable) {
-          LOG.warn("ignoring unreadable managers file {}", managersFile.get());
-        }
-      }
+    ManagersFile.read(vertx, managersFile.get()).onComplete(ar -> {
+      ar.result().stream().filter(a -> !managers.contains(a)).forEach(managers::add);
       connect();
     });
   }
