@@ -63,6 +63,13 @@ class NetworksCliIT {
 
     assertThat(ok("network", "rm", "front", "back").lines()).containsExactly("front", "back");
     assertThat(ok("network", "ls", "-q")).isBlank();
+
+    // docker events has them, with Swarm's type and actions.
+    long now = System.currentTimeMillis() / 1000;
+    assertThat(ok("events", "--since", String.valueOf(now - 60), "--until", String.valueOf(now + 1), "--filter", "type=network",
+        "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Scope}}").lines())
+        .containsSubsequence("network create front swarm", "network create back swarm", "network remove front swarm",
+            "network remove back swarm");
   }
 
   @Test
