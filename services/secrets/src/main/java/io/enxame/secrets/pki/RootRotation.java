@@ -111,7 +111,7 @@ public final class RootRotation {
    * refused; any other root starts a rotation to it.
    */
   private Future<JsonObject> toGiven(CaKeeper.Loaded loaded, RootCa given, JsonObject cluster, long version) {
-    boolean rotating = loaded.signer() != loaded.root();
+    boolean rotating = loaded.rotating();
     if (same(given.certificate(), loaded.root().certificate())) return rotating ? abort(loaded, cluster, version) : write(cluster, version);
     if (loaded.root().certificate().getPublicKey().equals(given.certificate().getPublicKey())) {
       return Future.failedFuture(Failures.invalidArgument("Cannot update to a cert with an identical key"));
