@@ -5,6 +5,7 @@ import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.testing.Blocking;
 import io.enxame.shared.testing.Eventually;
 import io.enxame.shared.testing.Ports;
 import io.enxame.shared.tls.JoinToken;
@@ -37,7 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code docker swarm ca --rotate} with the real CLI on a manager ({@code enxame up}) and a joined worker (each its own
  * Vert.x): the CLI follows the rotation to its end and prints the new root; the worker stays ready throughout and ends
  * with a certificate from the new root and a CA file holding only it; tokens minted before are refused, the new ones
- * join; {@code docker --tlsverify} works through 2376 with a client bundle taken after the rotation.
+ * join; {@code docker --tlsverify} works through 2376 with a client bundle taken after the rotation. Then once detached,
+ * and once to an RSA root made with openssl and given with {@code --ca-cert}/{@code --ca-key}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CaRotateIT {
@@ -153,6 +155,47 @@ class CaRotateIT {
         () -> readTrimmed(Path.of(workerTls.caPath())), third::equals);
     workerTls.certificate().verify(pem(third).getPublicKey());
     assertThat(state(worker)).isEqualTo("ready");
+
+    // To a root the user made (openssl, RSA 2048 where the swarm's own are P-256): the CLI sends it with its key
+    // (--ca-cert/--ca-key), follows the rotation to it and prints it; every certificate ends under it.
+    Path userRoot = bundle.resolve("user-root.pem");
+    Path userKey = bundle.resolve("user-root-key.pem");
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", userKey.toString(), "-out", userRoot.toString(),
+        "-days", "3650", "-subj", "/CN=enxame-user-root", "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+    X509Certificate given = pem(Files.readString(userRoot));
+    long givenStarted = System.nanoTime();
+    DockerCli.Result toGiven = cli.run("swarm", "ca", "--rotate", "--ca-cert", userRoot.toString(), "--ca-key", userKey.toString()).ok();
+    System.out.println("docker swarm ca --rotate --ca-cert --ca-key took " + (System.nanoTime() - givenStarted) / 1_000_000 + " ms");
+    String printed = cli.run("swarm", "ca").ok().out().trim();
+    assertThat(pem(printed)).isEqualTo(given);
+    assertThat(toGiven.out()).contains("rotated TLS certificates").endsWith(printed + "\n");
+    workerTls.certificate().verify(given.getPublicKey());
+    assertThat(pem(readTrimmed(Path.of(workerTls.caPath())))).isEqualTo(given);
+    ControlPlaneCertificates.gatewayFiles(managerDir).certificate().verify(given.getPublicKey());
+    assertThat(state(worker)).isEqualTo("ready");
+    // Neither the certificate nor the key is kept in the spec (swarmkit redacts both), and the key is stored only sealed.
+    assertThat(cli.run("info", "--format", "{{json .Swarm.Cluster.Spec.CAConfig}}").ok().out()).doesNotContain("SigningCA");
+    String keyLine = Files.readAllLines(userKey).get(5);
+    assertThat(Blocking.await(store.list(Kind.CLUSTER)).get(0).encode()).doesNotContain(keyLine);
+    assertThat(Blocking.await(store.list(Kind.PKI)).get(0).encode()).doesNotContain(keyLine);
+    // Go's TLS accepts the gateway's certificate signed by the RSA root.
+    ClientBundle.copy(managerDir, bundle);
+    assertThat(new DockerCli(DockerCli.CLI_28, null).run("--tlsverify", "--tlscacert", bundle.resolve("ca.pem").toString(),
+        "--tlscert", bundle.resolve("cert.pem").toString(), "--tlskey", bundle.resolve("key.pem").toString(),
+        "-H", "tcp://127.0.0.1:" + tlsPort, "node", "ls", "-q").ok().out()).contains(worker.nodeId());
+
+    // --external-ca is refused rather than ignored.
+    DockerCli.Result external = cli.run("swarm", "update", "--external-ca", "protocol=cfssl,url=https://ca.example.com:8888");
+    assertThat(external.exit()).isNotZero();
+    assertThat(external.err()).contains("external CAs are not supported by Enxame");
+  }
+
+  private static void openssl(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as("openssl " + String.join(" ", args)).isTrue();
   }
 
   private static String readTrimmed(Path file) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -285,14 +286,31 @@ class GatewayIT {
     assertThat(after.getJsonObject("JoinTokens").getString("Worker")).isNotEqualTo(swarm.getJsonObject("JoinTokens").getString("Worker"))
         .startsWith(swarm.getJsonObject("JoinTokens").getString("Worker").substring(0, 60));
     assertThat(after.getJsonObject("JoinTokens").getString("Manager")).isEqualTo(swarm.getJsonObject("JoinTokens").getString("Manager"));
-    // docker swarm ca --rotate --ca-cert/--ca-key: refused, nothing changes.
-    JsonObject givenCa = after.getJsonObject("Spec").copy();
-    givenCa.getJsonObject("CAConfig").put("SigningCACert", "-----BEGIN CERTIFICATE-----\n").put("SigningCAKey", "-----BEGIN EC PRIVATE KEY-----\n");
+    // docker swarm ca --rotate with a certificate but no key (only an external CA could sign), a key but no
+    // certificate, or an external CA: refused with swarmkit's words or ours, nothing changes.
     long afterVersion = after.getJsonObject("Version").getLong("Index");
-    var refused = call(HttpMethod.POST, update + afterVersion, givenCa.toBuffer());
-    assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(refused.bodyAsJsonObject().getString("message")).contains("--ca-cert, --ca-key) is not supported");
-    assertThat(call(HttpMethod.GET, "/swarm", null).bodyAsJsonObject().getJsonObject("Version").getLong("Index")).isEqualTo(afterVersion);
+    JsonObject certOnly = after.getJsonObject("Spec").copy();
+    certOnly.getJsonObject("CAConfig").put("SigningCACert", "-----BEGIN CERTIFICATE-----\n");
+    JsonObject keyOnly = after.getJsonObject("Spec").copy();
+    keyOnly.getJsonObject("CAConfig").put("SigningCAKey", "-----BEGIN EC PRIVATE KEY-----\n");
+    JsonObject external = after.getJsonObject("Spec").copy();
+    external.getJsonObject("CAConfig").put("ExternalCAs", new JsonArray().add(new JsonObject().put("Protocol", "cfssl").put("URL", "https://ca.example:8888")));
+    Map<JsonObject, String> refusals = Map.of(
+        certOnly, "rpc error: code = InvalidArgument desc = there must be at least one valid, reachable external CA corresponding to the desired CA certificate",
+        keyOnly, "rpc error: code = InvalidArgument desc = if a signing CA key is provided, the signing CA cert must also be provided",
+        external, "external CAs are not supported by Enxame (--external-ca)");
+    refusals.forEach((refusedSpec, message) -> {
+      try {
+        var refused = call(HttpMethod.POST, update + afterVersion, refusedSpec.toBuffer());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.bodyAsJsonObject().getString("message")).startsWith(message);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    JsonObject unchanged = call(HttpMethod.GET, "/swarm", null).bodyAsJsonObject();
+    assertThat(unchanged.getJsonObject("Version").getLong("Index")).isEqualTo(afterVersion);
+    assertThat(unchanged.getJsonObject("Spec").getJsonObject("CAConfig").fieldNames()).doesNotContain("SigningCACert", "SigningCAKey", "ExternalCAs");
 
     JsonObject info = call(HttpMethod.GET, "/v1.51/info", null).bodyAsJsonObject();
     assertThat(info.getString("Name")).isEqualTo("manager-1");

@@ -24,6 +24,8 @@ public final class SecretsVerticle extends VerticleBase {
   private VaultApi vault;
   private NodeCertificates nodeCertificates;
   private RootRotation rootRotation;
+  // The transit key lives in memory only: a restarted service has a new one, which callers fetch again.
+  private final SealedBox.KeyPair transit = SealedBox.generate();
 
   @Override
   public Future<?> start() {
@@ -32,8 +34,7 @@ public final class SecretsVerticle extends VerticleBase {
     String joined = config().getString("key");
     return vertx.executeBlocking(() -> joined == null ? VaultKey.loadOrCreate(Path.of(dataDir))
         : VaultKey.loadOrKeep(Path.of(dataDir), Aead.unb64(joined))).map(key -> {
-      // The transit key lives in memory only: a restarted service has a new one, which callers fetch again.
-      vault = new VaultApi(vertx, new StoreClient(vertx.eventBus()), new Envelope(key), SealedBox.generate());
+      vault = new VaultApi(vertx, new StoreClient(vertx.eventBus()), new Envelope(key), transit);
       vault.register();
       return new Envelope(key);
     }).compose(this::startPki);
@@ -45,7 +46,7 @@ public final class SecretsVerticle extends VerticleBase {
     CaKeeper keeper = new CaKeeper(vertx, store, envelope);
     nodeCertificates = new NodeCertificates(vertx, store, keeper);
     nodeCertificates.register();
-    rootRotation = new RootRotation(vertx, store, keeper);
+    rootRotation = new RootRotation(vertx, store, keeper, transit);
     rootRotation.register();
     // Deployed before the store has a swarm (a clustered start), it keeps trying so that the tokens appear.
     return keeper.ca().<Object>mapEmpty().recover(e -> {

@@ -114,11 +114,16 @@ public final class Addresses {
   public static final String SECRETS_ISSUE_NODE_CERT = "enxame.secrets.issue-node-cert";
 
   /**
-   * {@code docker swarm ca --rotate} (a swarm update whose {@code Spec.CAConfig.ForceRotate} went up): the secrets
-   * service makes a new root, cross-signs it with the current one and writes, in one transaction demanding
-   * {@code version}, the {@code cluster} object the gateway made (with the rotation's fields added) and the rotation's
-   * key into the {@code pki} object. Body: {@code {"cluster": cluster object, "version": n}}. Reply: {@code {}}.
-   * Failures: 409 out of sequence, 503 no root CA yet.
+   * {@code docker swarm ca --rotate} (a swarm update whose {@code Spec.CAConfig.ForceRotate} went up, or that gives a
+   * root with {@code --ca-cert}/{@code --ca-key}): the secrets service makes a new root (or checks the given one as
+   * swarmkit does), cross-signs it with the current one and writes, in one transaction demanding {@code version}, the
+   * {@code cluster} object the gateway made (with the rotation's fields added) and the rotation's key, sealed, into the
+   * {@code pki} object. Body: {@code {"cluster": cluster object, "version": n}}, plus for a given root
+   * {@code "signingCert": PEM} and {@code "signingKey": SealedBox of the key's PEM to the transit key
+   * ({@link #SECRETS_TRANSIT_KEY}), associated data "pki/<cluster ID>"}. A given root equal to the current one ends a
+   * rotation under way; equal to the one being rotated to, it changes nothing but the cluster. Reply: {@code {}}.
+   * Failures: 400 a given root refused (swarmkit's {@code InvalidArgument} wording), 409 out of sequence, 503 no root
+   * CA yet.
    */
   public static final String SECRETS_ROTATE_ROOT = "enxame.secrets.rotate-root";
 

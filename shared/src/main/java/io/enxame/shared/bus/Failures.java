@@ -25,6 +25,11 @@ public final class Failures {
   public static ReplyException conflict(String message) { return of(CONFLICT, message); }
   public static ReplyException unavailable(String message) { return of(UNAVAILABLE, message); }
 
+  /** A 400 worded as moby passes on swarmkit's gRPC {@code InvalidArgument} errors. */
+  public static ReplyException invalidArgument(String description) {
+    return badRequest("rpc error: code = InvalidArgument desc = " + description);
+  }
+
   /** The HTTP status a failure maps to: its own code when it carries one, 503 when nobody answered. */
   public static int statusOf(Throwable t) {
     if (t instanceof ReplyException re) {

@@ -28,21 +28,22 @@ public final class VaultClient {
 
   /** Creates a secret or config; replies with the stored object (which carries its sealed data: strip {@code Sealed}). */
   public Future<JsonObject> create(Kind kind, JsonObject spec, byte[] plaintext) {
-    return request(Addresses.SECRETS_TRANSIT_KEY, new JsonObject()).compose(reply -> {
-      byte[] transitKey = Base64.getDecoder().decode(reply.getString("publicKey"));
-      // Bound to the name the service will validate; a non-string name is refused there.
-      JsonObject box = SealedBox.seal(transitKey, plaintext, kind.wire() + "/" + spec.getValue("Name"));
-      return request(Addresses.SECRETS_CREATE, new JsonObject().put("kind", kind.wire()).put("spec", spec).put("data", box));
-    });
+    // Bound to the name the service will validate; a non-string name is refused there.
+    return sealForTransit(plaintext, kind.wire() + "/" + spec.getValue("Name")).compose(box ->
+        request(Addresses.SECRETS_CREATE, new JsonObject().put("kind", kind.wire()).put("spec", spec).put("data", box)));
   }
 
   /** Whether {@code plaintext} is the stored object's data; compared inside the secrets service. */
   public Future<Boolean> sameData(Kind kind, String id, byte[] plaintext) {
-    return request(Addresses.SECRETS_TRANSIT_KEY, new JsonObject()).compose(reply -> {
-      byte[] transitKey = Base64.getDecoder().decode(reply.getString("publicKey"));
-      JsonObject box = SealedBox.seal(transitKey, plaintext, kind.wire() + "/" + id);
-      return request(Addresses.SECRETS_SAME_DATA, new JsonObject().put("kind", kind.wire()).put("id", id).put("data", box));
-    }).map(reply -> reply.getBoolean("same", false));
+    return sealForTransit(plaintext, kind.wire() + "/" + id).compose(box ->
+        request(Addresses.SECRETS_SAME_DATA, new JsonObject().put("kind", kind.wire()).put("id", id).put("data", box)))
+        .map(reply -> reply.getBoolean("same", false));
+  }
+
+  /** Plaintext sealed to the secrets service's transit key, bound to {@code aad}: what may cross the bus. */
+  public Future<JsonObject> sealForTransit(byte[] plaintext, String aad) {
+    return request(Addresses.SECRETS_TRANSIT_KEY, new JsonObject())
+        .map(reply -> SealedBox.seal(Base64.getDecoder().decode(reply.getString("publicKey")), plaintext, aad));
   }
 
   /** Objects' data re-sealed to a recipient's public key, by ID (see {@link io.enxame.shared.crypto.Released}). */

@@ -10,12 +10,16 @@ import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
 import io.enxame.shared.store.UnlockKeys;
+import io.enxame.shared.vault.VaultClient;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * {@code /swarm}: inspect and update, and autolock ({@code /swarm/unlockkey}, {@code /swarm/unlock}).
@@ -36,11 +40,13 @@ public final class SwarmRoutes {
   private final StoreClient store;
   private final EventBus bus;
   private final ClusterReader clusters;
+  private final VaultClient vault;
 
   public SwarmRoutes(StoreClient store, EventBus bus) {
     this.store = store;
     this.bus = bus;
     this.clusters = new ClusterReader(store);
+    this.vault = new VaultClient(bus);
   }
 
   public void mount(Router router) {
@@ -77,17 +83,19 @@ public final class SwarmRoutes {
 
   /**
    * The CLI sends the whole Spec back with the version it read, and says which tokens to rotate. A raised
-   * {@code CAConfig.ForceRotate} ({@code docker swarm ca --rotate}) hands the write to the secrets service, which adds
-   * the new root's rotation to it in the same transaction.
+   * {@code CAConfig.ForceRotate} ({@code docker swarm ca --rotate}) or a given root ({@code --ca-cert}/{@code --ca-key},
+   * which the CLI sends without raising it) hands the write to the secrets service, which adds the new root's rotation
+   * to it in the same transaction; the given key goes there sealed to its transit key.
    */
   private Future<Reply> update(RoutingContext ctx) {
     long version = Requests.version(ctx, "swarm");
-    JsonObject spec = Requests.jsonBody(ctx);
+    JsonObject spec = Requests.jsonBody(ctx).copy();
     boolean rotateWorker = Requests.bool(ctx, "rotateWorkerToken");
     boolean rotateManager = Requests.bool(ctx, "rotateManagerToken");
     boolean rotateUnlockKey = Requests.bool(ctx, "rotateManagerUnlockKey");
     return existing().compose(cluster -> {
       if (Json.version(cluster) != version) return Future.failedFuture(Failures.conflict("update out of sequence"));
+      Optional<SigningRoot> given = SigningRoot.take(spec);
       JsonObject next = cluster.copy().put("Spec", SwarmSpecs.merge(spec, cluster.getJsonObject("Spec")));
       JsonObject tokens = Json.objectOrEmpty(cluster, "JoinTokens").copy();
       if (rotateWorker) tokens.put("Worker", JoinTokens.rotate(tokens.getString("Worker")));
@@ -95,11 +103,18 @@ public final class SwarmRoutes {
       next.put("JoinTokens", tokens);
       if (!Boolean.TRUE.equals(Json.at(next, "Spec.EncryptionConfig.AutoLockManagers"))) next.remove(UnlockKeys.FIELD);
       else if (rotateUnlockKey || next.getString(UnlockKeys.FIELD) == null) next.put(UnlockKeys.FIELD, UnlockKeys.generate());
+      JsonObject rotation = new JsonObject().put("cluster", next).put("version", version);
+      if (given.isPresent()) {
+        SigningRoot root = given.get();
+        return vault.sealForTransit(root.key().getBytes(StandardCharsets.UTF_8), Kind.PKI.wire() + "/" + cluster.getString("ID"))
+            .compose(key -> bus.request(Addresses.SECRETS_ROTATE_ROOT, rotation.put("signingCert", root.cert()).put("signingKey", key), ROTATE))
+            .<Void>mapEmpty();
+      }
       if (!SwarmSpecs.forcesRootRotation(cluster.getJsonObject("Spec"), next.getJsonObject("Spec"))) {
         return store.tx(StoreOp.update(Kind.CLUSTER, next, version)).<Void>mapEmpty();
       }
       // docker swarm ca --rotate: the secrets service writes the update with the new root's rotation.
-      return bus.request(Addresses.SECRETS_ROTATE_ROOT, new JsonObject().put("cluster", next).put("version", version), ROTATE).<Void>mapEmpty();
+      return bus.request(Addresses.SECRETS_ROTATE_ROOT, rotation, ROTATE).<Void>mapEmpty();
     }).map(tx -> Reply.empty(200));
   }
 

@@ -3,14 +3,19 @@ package io.enxame.gateway.swarm;
 import io.enxame.gateway.json.JsonMerge;
 import io.enxame.shared.bus.Failures;
 import io.enxame.shared.model.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
  * A swarm update's Spec. moby merges the request onto the stored spec (fields the client left out
- * keep their value) and swarmkit then checks the durations it cares about.
+ * keep their value) and swarmkit then checks the durations it cares about. External CAs are refused: Enxame's CA
+ * always signs itself. A root given to rotate to is taken out before ({@link SigningRoot}).
  */
 public final class SwarmSpecs {
   private SwarmSpecs() {}
+
+  static final String EXTERNAL_CAS = "external CAs are not supported by Enxame (--external-ca): the swarm's own CA signs"
+      + " every node certificate; to bring your own root, give its key too: docker swarm ca --rotate --ca-cert --ca-key";
 
   static final long MIN_NODE_CERT_EXPIRY = 3_600_000_000_000L; // 1h, swarmkit's ca.MinNodeCertExpiration
 
@@ -24,10 +29,7 @@ public final class SwarmSpecs {
     if (heartbeat != null && (!(heartbeat instanceof Number n) || n.longValue() < 0)) {
       throw Failures.badRequest("heartbeat time period cannot be a negative duration");
     }
-    if (!blank(Json.at(spec, "CAConfig.SigningCACert")) || !blank(Json.at(spec, "CAConfig.SigningCAKey"))) {
-      throw Failures.badRequest("rotating to a given root CA certificate and key (--ca-cert, --ca-key) is not supported by"
-          + " Enxame: use docker swarm ca --rotate without them to make a new root");
-    }
+    if (Json.at(spec, "CAConfig.ExternalCAs") instanceof JsonArray cas && !cas.isEmpty()) throw Failures.badRequest(EXTERNAL_CAS);
     Object history = Json.at(spec, "Orchestration.TaskHistoryRetentionLimit");
     if (history != null && !(history instanceof Number)) {
       throw Failures.badRequest("invalid Orchestration.TaskHistoryRetentionLimit: " + history);
@@ -43,9 +45,5 @@ public final class SwarmSpecs {
   private static long forceRotate(JsonObject spec) {
     Object value = spec == null ? null : Json.at(spec, "CAConfig.ForceRotate");
     return value instanceof Number n ? n.longValue() : 0;
-  }
-
-  private static boolean blank(Object value) {
-    return value == null || value.toString().isEmpty();
   }
 }

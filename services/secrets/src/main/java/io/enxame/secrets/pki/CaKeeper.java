@@ -43,6 +43,9 @@ public final class CaKeeper {
   public record Loaded(String clusterId, RootCa root, RootCa signer, String chain, String trust) {
     /** A certificate this CA issued, as the node keeps it: the certificate, then the chain. */
     public String withChain(X509Certificate issued) { return Pem.encode(issued) + chain; }
+
+    /** Whether a rotation is under way (the signer is the new root, not the root). */
+    public boolean rotating() { return signer != root; }
   }
 
   private record Made(RootCa ca, JsonObject sealedKey) {}

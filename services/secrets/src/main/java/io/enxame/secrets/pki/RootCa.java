@@ -2,10 +2,13 @@ package io.enxame.secrets.pki;
 
 import io.enxame.shared.tls.NodeTls;
 
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -13,6 +16,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -32,8 +36,8 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +48,8 @@ import java.util.List;
 
 /**
  * The swarm's root CA, as swarmkit makes it: an ECDSA P-256 key and a self-signed certificate with CN
- * {@code swarm-ca}, valid 20 years. It signs node certificates from CSRs taking only the public key from the
+ * {@code swarm-ca}, valid 20 years; or a root the user gave ({@link GivenRoot}: ECDSA P-256/P-384/P-521 or RSA of
+ * 2048 bits or more), which signs with the digest cfssl picks for its key. It signs node certificates from CSRs taking only the public key from the
  * request: subject CN = node ID, OU = role ({@code swarm-worker}/{@code swarm-manager}), O = cluster ID, DNS names
  * the role and the node ID, usable for client and server auth, backdated an hour against clock skew.
  */
@@ -80,11 +85,16 @@ public final class RootCa {
     }
   }
 
-  /** The CA as stored: its certificate PEM and its private key in PKCS#8 DER. */
+  /** A root whose certificate and key were checked to match ({@link GivenRoot}). */
+  static RootCa of(X509Certificate cert, PrivateKey key) {
+    return new RootCa(cert, key);
+  }
+
+  /** The CA as stored: its certificate PEM and its private key in PKCS#8 DER (any algorithm {@link GivenRoot} accepts). */
   public static RootCa of(String certPem, byte[] pkcs8Key) {
     try {
-      return new RootCa(Pem.certificate(certPem), KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8Key)));
-    } catch (GeneralSecurityException e) {
+      return new RootCa(Pem.certificate(certPem), Pem.privateKey(PrivateKeyInfo.getInstance(pkcs8Key)));
+    } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a root CA key: " + e.getMessage(), e);
     }
   }
@@ -137,7 +147,7 @@ public final class RootCa {
               new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
           .addExtension(Extension.subjectAlternativeName, false,
               new GeneralNames(names(role, nodeId, ipAddresses)))
-          .addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(cert));
+          .addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(keyIdentifier()));
       return sign(builder, key);
     } catch (Exception e) {
       throw new IllegalStateException("cannot sign a node certificate", e);
@@ -156,11 +166,26 @@ public final class RootCa {
           n.getSubjectX500Principal(), n.getPublicKey())
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-          .addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(n.getPublicKey()))
-          .addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(cert));
+          .addExtension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(next.keyIdentifier()))
+          .addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(keyIdentifier()));
       return sign(builder, key);
     } catch (Exception e) {
       throw new IllegalStateException("cannot cross-sign the new root CA", e);
+    }
+  }
+
+  /**
+   * The key identifier certificates this root signs name as their authority's: the root's own subject key identifier,
+   * or, when a given root has none, the SHA-1 of its key (RFC 5280's first method). Only the identifier, never the
+   * issuer and serial, so that the cross-signed certificate (another serial) matches too.
+   */
+  byte[] keyIdentifier() {
+    byte[] extension = cert.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+    try {
+      return extension != null ? ASN1OctetString.getInstance(JcaX509ExtensionUtils.parseExtensionValue(extension)).getOctets()
+          : new JcaX509ExtensionUtils().createSubjectKeyIdentifier(cert.getPublicKey()).getKeyIdentifier();
+    } catch (java.io.IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the root's key identifier", e);
     }
   }
 
@@ -172,7 +197,17 @@ public final class RootCa {
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws Exception {
-    return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+    return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(signatureAlgorithm(key)).build(key)));
+  }
+
+  /** cfssl's {@code DefaultSigAlgo}, which swarmkit signs with: SHA-256 for RSA and P-256, SHA-384 for P-384, SHA-512 for P-521. */
+  static String signatureAlgorithm(PrivateKey key) {
+    if (key instanceof ECPrivateKey ec) {
+      int bits = ec.getParams().getCurve().getField().getFieldSize();
+      return bits > 384 ? "SHA512withECDSA" : bits > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
+    }
+    if ("RSA".equals(key.getAlgorithm())) return "SHA256withRSA";
+    throw new IllegalArgumentException("unknown or unsupported certificate public key algorithm");
   }
 
   private static GeneralName[] names(String role, String nodeId, List<String> ipAddresses) {

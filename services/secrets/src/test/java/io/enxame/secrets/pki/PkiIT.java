@@ -3,6 +3,7 @@ package io.enxame.secrets.pki;
 import io.enxame.secrets.SecretsVerticle;
 import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.bus.Failures;
+import io.enxame.shared.crypto.SealedBox;
 import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
@@ -23,11 +24,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -187,19 +190,8 @@ class PkiIT {
     // Not over while a node (the manager, and the node just joined) reports no certificate from the new key.
     Thread.sleep(2 * RootRotation.RECONCILE_MILLIS);
     assertThat(cluster().getBoolean("RootRotationInProgress")).isTrue();
-    JsonObject moved = new JsonObject().put("CertIssuerSubject", Json.string(rotating, "RootRotation.CertIssuerSubject"))
-        .put("CertIssuerPublicKey", Json.string(rotating, "RootRotation.CertIssuerPublicKey")).put("TrustRoot", oldRoot + newRoot);
-    for (JsonObject node : Blocking.await(store.list(Kind.NODES))) {
-      JsonObject description = node.getJsonObject("Description", new JsonObject()).copy().put("TLSInfo", moved);
-      Blocking.await(store.tx(StoreOp.merge(Kind.NODES, node.getString("ID"), new JsonObject().put("Description", description))));
-    }
-    JsonObject after = io.enxame.shared.testing.Eventually.until("the rotation ends", Duration.ofSeconds(10), () -> {
-      try {
-        return cluster();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, c -> !c.getBoolean("RootRotationInProgress"));
+    moveEveryNode(rotating);
+    JsonObject after = rotationEnded();
     assertThat(after.containsKey("RootRotation")).isFalse();
     assertThat(Json.string(after, "TLSInfo.TrustRoot")).isEqualTo(newRoot);
     for (String role : new String[] {"Worker", "Manager"}) {
@@ -214,5 +206,104 @@ class PkiIT {
     assertThat(fresh.getString("ca")).isEqualTo(newRoot);
     assertThat(fresh.getString("cert").split("-----END CERTIFICATE-----\n")).hasSize(1);
     Pem.certificate(fresh.getString("cert")).verify(newCert.getPublicKey());
+  }
+
+  @Test
+  void aRootTheUserGivesIsCheckedThenRotatedToAndOnlyItsKeyCanEndALaterRotation() throws Exception {
+    JsonObject before = cluster();
+    String clusterId = before.getString("ID");
+    KeyPair pair = TestRoots.ec("secp384r1");
+    X509Certificate userRoot = TestRoots.root(pair, "user-root", Instant.now(), Duration.ofDays(3650));
+    String userPem = Pem.encode(userRoot);
+    String keyPem = TestRoots.pkcs8(pair.getPrivate());
+
+    // Refused with swarmkit's words, and nothing changes.
+    refused(given(before, userPem, sealed(clusterId, TestRoots.pkcs8(TestRoots.ec("secp256r1").getPrivate()))),
+        "rpc error: code = InvalidArgument desc = certificate key mismatch");
+    refused(given(before, userPem, sealed("another-cluster", keyPem)), "the signing key was not sealed to this secrets service's transit key");
+    assertThat(Json.version(cluster())).isEqualTo(Json.version(before));
+
+    rotate(given(before, userPem, sealed(clusterId, keyPem)));
+    JsonObject rotating = cluster();
+    assertThat(rotating.getBoolean("RootRotationInProgress")).isTrue();
+    assertThat(Pem.certificate(Json.string(rotating, "RootRotation.CACert"))).isEqualTo(userRoot);
+    JsonObject pki = Blocking.await(store.get(Kind.PKI, clusterId));
+    String keyBody = Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
+    assertThat(pki.getJsonObject("Rotation").getJsonObject("Key").fieldNames()).containsExactlyInAnyOrder("Key", "Data");
+    assertThat(pki.encode()).doesNotContain(keyBody.substring(40, 80)).doesNotContain(keyPem.substring(40, 80));
+    // Certificates are now signed by the user's key (SHA-384, as cfssl signs with a P-384 key).
+    X509Certificate during = Pem.certificate(issue(new JsonObject().put("csr", Csrs.csr(RootCa.newP256KeyPair()))
+        .put("token", Json.string(rotating, "JoinTokens.Worker"))).getString("cert"));
+    during.verify(userRoot.getPublicKey());
+    assertThat(during.getSigAlgName()).isEqualTo("SHA384withECDSA");
+
+    // The same root again: that rotation goes on, untouched.
+    rotate(given(rotating, userPem, sealed(clusterId, keyPem)));
+    assertThat(Blocking.await(store.get(Kind.PKI, clusterId)).getJsonObject("Rotation")).isEqualTo(pki.getJsonObject("Rotation"));
+    moveEveryNode(cluster());
+    JsonObject after = rotationEnded();
+    assertThat(Pem.certificate(Json.string(after, "TLSInfo.TrustRoot"))).isEqualTo(userRoot);
+
+    // Another certificate for the same key is refused (swarmkit's "identical key").
+    X509Certificate reissued = TestRoots.root(pair, "user-root-again", Instant.now(), Duration.ofDays(3650));
+    refused(given(after, Pem.encode(reissued), sealed(clusterId, keyPem)),
+        "rpc error: code = InvalidArgument desc = Cannot update to a cert with an identical key");
+
+    // A generated rotation, then the current root (the user has its key) ends it: back to the user's root alone.
+    JsonObject forced = after.copy();
+    forced.getJsonObject("Spec").getJsonObject("CAConfig").put("ForceRotate", 7);
+    rotate(new JsonObject().put("cluster", forced).put("version", Json.version(after)));
+    JsonObject second = cluster();
+    assertThat(second.getBoolean("RootRotationInProgress")).isTrue();
+    rotate(given(second, userPem, sealed(clusterId, keyPem)));
+    JsonObject aborted = cluster();
+    assertThat(aborted.getBoolean("RootRotationInProgress")).isFalse();
+    assertThat(aborted.containsKey("RootRotation")).isFalse();
+    assertThat(Json.number(aborted, "Spec.CAConfig.ForceRotate")).isEqualTo(7L);
+    assertThat(Pem.certificate(Json.string(aborted, "TLSInfo.TrustRoot"))).isEqualTo(userRoot);
+    assertThat(Blocking.await(store.get(Kind.PKI, clusterId)).containsKey("Rotation")).isFalse();
+    Pem.certificate(issue(new JsonObject().put("csr", Csrs.csr(RootCa.newP256KeyPair()))
+        .put("token", Json.string(aborted, "JoinTokens.Worker"))).getString("cert")).verify(userRoot.getPublicKey());
+  }
+
+  private JsonObject given(JsonObject cluster, String certPem, JsonObject sealedKey) {
+    return new JsonObject().put("cluster", cluster.copy()).put("version", Json.version(cluster))
+        .put("signingCert", certPem).put("signingKey", sealedKey);
+  }
+
+  private JsonObject sealed(String clusterId, String keyPem) throws Exception {
+    JsonObject transit = Blocking.await(vertx.eventBus().<JsonObject>request(Addresses.SECRETS_TRANSIT_KEY, new JsonObject()).map(Message::body));
+    return SealedBox.seal(Base64.getDecoder().decode(transit.getString("publicKey")), keyPem.getBytes(StandardCharsets.UTF_8),
+        Kind.PKI.wire() + "/" + clusterId);
+  }
+
+  private void rotate(JsonObject request) throws Exception {
+    Blocking.await(vertx.eventBus().request(Addresses.SECRETS_ROTATE_ROOT, request));
+  }
+
+  private void refused(JsonObject request, String message) {
+    assertThatThrownBy(() -> rotate(request)).hasMessageStartingWith(message)
+        .satisfies(e -> assertThat(Failures.statusOf(e)).isEqualTo(400));
+  }
+
+  /** Every node reports a certificate from the rotation's new key, as their agents would once renewed. */
+  private void moveEveryNode(JsonObject rotating) throws Exception {
+    JsonObject moved = new JsonObject().put("CertIssuerSubject", Json.string(rotating, "RootRotation.CertIssuerSubject"))
+        .put("CertIssuerPublicKey", Json.string(rotating, "RootRotation.CertIssuerPublicKey"))
+        .put("TrustRoot", Json.string(rotating, "TLSInfo.TrustRoot") + Json.string(rotating, "RootRotation.CACert"));
+    for (JsonObject node : Blocking.await(store.list(Kind.NODES))) {
+      JsonObject description = node.getJsonObject("Description", new JsonObject()).copy().put("TLSInfo", moved);
+      Blocking.await(store.tx(StoreOp.merge(Kind.NODES, node.getString("ID"), new JsonObject().put("Description", description))));
+    }
+  }
+
+  private JsonObject rotationEnded() {
+    return io.enxame.shared.testing.Eventually.until("the rotation ends", Duration.ofSeconds(10), () -> {
+      try {
+        return cluster();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, c -> !c.getBoolean("RootRotationInProgress"));
   }
 }
