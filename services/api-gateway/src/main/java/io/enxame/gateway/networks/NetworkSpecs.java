@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 public final class NetworkSpecs {
   private NetworkSpecs() {}
 
-  static final String INVALID = "rpc error: code = InvalidArgument desc = ";
   public static final String OVERLAY = "overlay";
   /** Names the engine gives its own networks: a swarm network may not take them (moby's IsPredefined). */
   public static final Set<String> PREDEFINED = Set.of("bridge", "host", "none", "default");
@@ -31,9 +30,9 @@ public final class NetworkSpecs {
     Object rawName = request.getValue("Name");
     String name = rawName instanceof String s ? s : "";
     if (PREDEFINED.contains(name)) throw Failures.of(403, name + " is a pre-defined network and cannot be created");
-    if (name.isEmpty()) throw Failures.badRequest(INVALID + "meta: name must be provided");
-    if (!DNS_NAME.matcher(name).matches()) throw Failures.badRequest(INVALID + "name must be valid as a DNS name component");
-    if (name.length() > 63) throw Failures.badRequest(INVALID + "name must be 63 characters or fewer");
+    if (name.isEmpty()) throw Failures.invalidArgument("meta: name must be provided");
+    if (!DNS_NAME.matcher(name).matches()) throw Failures.invalidArgument("name must be valid as a DNS name component");
+    if (name.length() > 63) throw Failures.invalidArgument("name must be 63 characters or fewer");
 
     String driver = string(request, "Driver");
     if (!OVERLAY.equals(driver)) {
@@ -94,20 +93,20 @@ public final class NetworkSpecs {
   /** swarmkit's validateIPAMConfiguration: a subnet, and a range and gateway inside it. */
   private static JsonObject ipamConfig(JsonObject c) {
     String subnet = string(c, "Subnet");
-    if (subnet.isEmpty()) throw Failures.badRequest(INVALID + "ipam configuration: invalid subnet " + subnet);
-    Cidr net = Cidr.parse(subnet).orElseThrow(() -> Failures.badRequest(INVALID + "ipam configuration: invalid subnet " + subnet));
+    if (subnet.isEmpty()) throw Failures.invalidArgument("ipam configuration: invalid subnet " + subnet);
+    Cidr net = Cidr.parse(subnet).orElseThrow(() -> Failures.invalidArgument("ipam configuration: invalid subnet " + subnet));
     JsonObject out = new JsonObject().put("Subnet", subnet);
     String range = string(c, "IPRange");
     if (!range.isEmpty()) {
-      Cidr r = Cidr.parse(range).orElseThrow(() -> Failures.badRequest(INVALID + "ipam configuration: invalid range " + range));
-      if (!net.contains(r)) throw Failures.badRequest(INVALID + "ipam configuration: subnet " + subnet + " does not contain range " + range);
+      Cidr r = Cidr.parse(range).orElseThrow(() -> Failures.invalidArgument("ipam configuration: invalid range " + range));
+      if (!net.contains(r)) throw Failures.invalidArgument("ipam configuration: subnet " + subnet + " does not contain range " + range);
       out.put("Range", range);
     }
     String gateway = string(c, "Gateway");
     if (!gateway.isEmpty()) {
       Cidr gw = Cidr.parse(gateway + (gateway.contains(":") ? "/128" : "/32"))
-          .orElseThrow(() -> Failures.badRequest(INVALID + "ipam configuration: invalid gateway " + gateway));
-      if (!net.contains(gw)) throw Failures.badRequest(INVALID + "ipam configuration: subnet " + subnet + " does not contain gateway " + gateway);
+          .orElseThrow(() -> Failures.invalidArgument("ipam configuration: invalid gateway " + gateway));
+      if (!net.contains(gw)) throw Failures.invalidArgument("ipam configuration: subnet " + subnet + " does not contain gateway " + gateway);
       out.put("Gateway", gateway);
     }
     JsonObject aux = object(c, "AuxiliaryAddresses");

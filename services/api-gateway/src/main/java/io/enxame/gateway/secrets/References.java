@@ -25,6 +25,6 @@ public final class References {
     List<String> missing = ids(kind, spec).stream().filter(id -> !known.contains(id)).toList();
     if (missing.isEmpty()) return;
     String noun = kind.singular() + (missing.size() > 1 ? "s" : "");
-    throw Failures.badRequest(SecretRoutes.INVALID + noun + " not found: " + String.join(", ", missing));
+    throw Failures.invalidArgument(noun + " not found: " + String.join(", ", missing));
   }
 }

@@ -33,7 +33,6 @@ import java.util.function.Predicate;
  * in-memory key pair and opens it here, so it is not in plaintext on the bus either.
  */
 public final class SecretRoutes {
-  static final String INVALID = "rpc error: code = InvalidArgument desc = ";
   private static final Set<String> FILTERS = Set.of("id", "label", "name", "names");
 
   private final Kind kind;
@@ -96,7 +95,7 @@ public final class SecretRoutes {
       Future<Boolean> unchanged = data.length == 0 ? Future.succeededFuture(true) : vault.sameData(kind, current.getString("ID"), data);
       return unchanged.compose(same -> {
         if (!same || !Objects.equals(spec.getString("Name"), Json.string(current, "Spec.Name"))) {
-          return Future.failedFuture(Failures.badRequest(INVALID + "only updates to Labels are allowed"));
+          return Future.failedFuture(Failures.invalidArgument("only updates to Labels are allowed"));
         }
         return Future.succeededFuture(current);
       });
@@ -115,7 +114,7 @@ public final class SecretRoutes {
       List<String> users = services.stream().filter(s -> References.ids(kind, s.getJsonObject("Spec")).contains(id))
           .map(s -> Json.string(s, "Spec.Name")).sorted().toList();
       if (!users.isEmpty()) {
-        return Future.failedFuture(Failures.badRequest(INVALID + noun + " '" + Json.string(o, "Spec.Name")
+        return Future.failedFuture(Failures.invalidArgument(noun + " '" + Json.string(o, "Spec.Name")
             + "' is in use by the following service" + (users.size() > 1 ? "s" : "") + ": " + String.join(", ", users)));
       }
       return store.tx(StoreOp.delete(kind, id));

@@ -10,7 +10,6 @@ public final class ObjectSpecs {
   /** swarmkit's MaxSecretSize and MaxConfigSize: the data must be strictly smaller. */
   public static final int MAX_SECRET_BYTES = 500 * 1024;
   public static final int MAX_CONFIG_BYTES = 1000 * 1024;
-  static final String INVALID = "rpc error: code = InvalidArgument desc = ";
   private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$");
 
   private ObjectSpecs() {}
@@ -27,11 +26,11 @@ public final class ObjectSpecs {
   /** The spec as stored: Name and Labels; drivers are refused rather than ignored. */
   public static JsonObject checkSpec(String kind, JsonObject spec) {
     String noun = noun(kind);
-    if (spec == null) throw Failures.badRequest(INVALID + "invalid argument");
+    if (spec == null) throw Failures.invalidArgument("invalid argument");
     Object name = spec.getValue("Name");
-    if (!(name instanceof String n) || n.isEmpty()) throw Failures.badRequest(INVALID + "name must be provided");
+    if (!(name instanceof String n) || n.isEmpty()) throw Failures.invalidArgument("name must be provided");
     if (n.length() > 64 || !NAME.matcher(n).matches()) {
-      throw Failures.badRequest(INVALID + "invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character must be [a-zA-Z0-9]");
+      throw Failures.invalidArgument("invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character must be [a-zA-Z0-9]");
     }
     if (driverName(spec.getValue("Driver")) != null) {
       throw Failures.badRequest(noun + " driver \"" + driverName(spec.getValue("Driver")) + "\" is not supported: Enxame keeps "
@@ -49,7 +48,7 @@ public final class ObjectSpecs {
   public static void checkSize(String kind, byte[] data) {
     int max = "secrets".equals(kind) ? MAX_SECRET_BYTES : MAX_CONFIG_BYTES;
     if (data.length >= max || data.length < 1) {
-      throw Failures.badRequest(INVALID + noun(kind) + " data must be larger than 0 and less than " + max + " bytes");
+      throw Failures.invalidArgument(noun(kind) + " data must be larger than 0 and less than " + max + " bytes");
     }
   }
 
