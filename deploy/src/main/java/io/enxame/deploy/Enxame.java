@@ -1,5 +1,6 @@
 package io.enxame.deploy;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.io.IOException;
@@ -82,35 +83,24 @@ public final class Enxame {
     NodeIdentity id = identity(options);
     Vertx vertx = Vertx.vertx();
     CountDownLatch stopped = closeOnShutdown(vertx);
-    if (worker) {
-      // A demoted manager (or a joined worker) started with up: it carries on as the worker it is.
-      try {
-        Suite.resumeWorker(vertx, id, options, Enxame::left)
-            .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        System.err.println("enxame up: could not start: " + cause.getMessage());
-        System.exit(1);
-        return;
-      }
-      System.out.println("This node is a worker of its swarm: it runs tasks and has no gateway (node " + id.nodeId()
-          + ", data in " + options.dataDir() + ")");
-      System.out.flush();
-      stopped.await();
-      return;
-    }
-    Suite.Manager m;
+    // A demoted manager (or a joined worker) started with up carries on as the worker it is.
+    Future<String> started = worker
+        ? Suite.resumeWorker(vertx, id, options, Enxame::left).map(n -> "This node is a worker of its swarm: it runs tasks"
+            + " and has no gateway (node " + id.nodeId() + ", data in " + options.dataDir() + ")")
+        : Suite.up(vertx, options, id, Enxame::left).map(m -> "Enxame is ready: gateway on tcp://" + m.gatewayAddress() + ":"
+            + m.gatewayPort() + " and with TLS on tcp://" + m.gatewayAddress() + ":" + m.gatewayTlsPort()
+            + " (enxame client-bundle DIR) (node " + id.nodeId() + (id.fresh() ? ", new swarm" : "") + ", data in "
+            + options.dataDir() + ")");
+    String ready;
     try {
-      m = Suite.up(vertx, options, id, Enxame::left).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      ready = started.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       System.err.println("enxame up: could not start: " + cause.getMessage());
       System.exit(1);
       return;
     }
-    System.out.println("Enxame is ready: gateway on tcp://" + m.gatewayAddress() + ":" + m.gatewayPort()
-        + " and with TLS on tcp://" + m.gatewayAddress() + ":" + m.gatewayTlsPort() + " (enxame client-bundle DIR)"
-        + " (node " + id.nodeId() + (id.fresh() ? ", new swarm" : "") + ", data in " + options.dataDir() + ")");
+    System.out.println(ready);
     System.out.flush();
     stopped.await();
   }

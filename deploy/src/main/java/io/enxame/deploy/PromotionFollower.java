@@ -76,7 +76,7 @@ final class PromotionFollower extends VerticleBase {
     LOG.info("node {} was promoted: it starts a manager's control plane", id.nodeId());
     node.renewal().renewNow()
         .compose(v -> vertx.executeBlocking(() -> NodeJoin.role(options.dataDir())))
-        .compose(role -> "manager".equals(role) ? ManagersFile.read(vertx, options.dataDir().resolve("managers.json"))
+        .compose(role -> "manager".equals(role) ? ManagersFile.read(vertx, ManagersFile.in(options.dataDir()))
             : Future.failedFuture(new IllegalStateException("the renewed certificate still says " + role)))
         .compose(managers -> keysFrom(managers, 0))
         .compose(keys -> Suite.manager(vertx, options, id, keys))

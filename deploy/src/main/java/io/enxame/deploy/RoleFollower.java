@@ -1,10 +1,13 @@
 package io.enxame.deploy;
 
 import io.enxame.shared.bus.Addresses;
+import io.enxame.shared.files.FileTrees;
 import io.enxame.shared.model.Json;
+import io.enxame.shared.net.ManagersFile;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.ChangeEvent;
 import io.enxame.shared.store.StoreClient;
+import io.enxame.shared.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -17,9 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A manager's watch on its own role. When the store says its node is now a worker ({@code docker node demote}), the
@@ -165,11 +166,11 @@ final class RoleFollower extends VerticleBase {
 
   /** What only a manager keeps in its data dir; the node's identity, certificate and managers list stay. */
   static void erase(Path dataDir) throws IOException {
-    deleteTree(dataDir.resolve("raft"));
-    deleteTree(dataDir.resolve("keys"));
-    deleteTree(dataDir.resolve("secrets"));
-    deleteTree(dataDir.resolve(ControlPlaneCertificates.CLIENT_DIR));
-    io.enxame.shared.tls.NodeTls gateway = ControlPlaneCertificates.gatewayFiles(dataDir);
+    FileTrees.delete(dataDir.resolve("raft"));
+    FileTrees.delete(dataDir.resolve("keys"));
+    FileTrees.delete(dataDir.resolve("secrets"));
+    FileTrees.delete(dataDir.resolve(ControlPlaneCertificates.CLIENT_DIR));
+    NodeTls gateway = ControlPlaneCertificates.gatewayFiles(dataDir);
     Files.deleteIfExists(Path.of(gateway.certPath()));
     Files.deleteIfExists(Path.of(gateway.keyPath()));
   }
@@ -177,20 +178,13 @@ final class RoleFollower extends VerticleBase {
   /** Everything of the swarm: what {@code enxame up} finds afterwards is a fresh data dir. */
   static void eraseSwarm(Path dataDir) throws IOException {
     erase(dataDir);
-    deleteTree(Path.of(io.enxame.shared.tls.NodeTls.inDataDir(dataDir).certPath()).getParent());
-    Files.deleteIfExists(dataDir.resolve("managers.json"));
+    FileTrees.delete(Path.of(NodeTls.inDataDir(dataDir).certPath()).getParent());
+    Files.deleteIfExists(ManagersFile.in(dataDir));
     Files.deleteIfExists(NodeIdentity.file(dataDir));
   }
 
   /** Whether the data dir holds a manager's state (a store), as opposed to a worker's node identity only. */
   static boolean holdsManagerState(Path dataDir) {
     return Files.isDirectory(dataDir.resolve("raft")) || Files.isDirectory(dataDir.resolve("keys"));
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) return;
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
   }
 }

@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,14 +87,14 @@ public final class Suite {
   static Future<Node> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost, Path dataDir) {
     JsonObject tls = NodeTls.inDataDir(dataDir).toConfig();
     JsonObject agent = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
-        .put("tls", tls).put("managersFile", dataDir.resolve("managers.json").toString());
+        .put("tls", tls).put("managersFile", ManagersFile.in(dataDir).toString());
     if (dockerHost != null) agent.put("dockerHost", dockerHost);
     // Published ports listen on every interface, as Swarm's do; other meshes reach this one at advertiseAddr.
     JsonObject mesh = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
-        .put("bindHost", "0.0.0.0").put("tls", tls).put("managersFile", dataDir.resolve("managers.json").toString());
+        .put("bindHost", "0.0.0.0").put("tls", tls).put("managersFile", ManagersFile.in(dataDir).toString());
     NodeAgentVerticle agentVerticle = new NodeAgentVerticle();
     CertificateRenewal renewal = CertificateRenewal.node(NodeTls.inDataDir(dataDir), HostPort.parse(dispatcher).socketAddress(),
-        dataDir.resolve("managers.json"));
+        ManagersFile.in(dataDir));
     List<String> ids = new ArrayList<>();
     // The renewal and its follower are up before the agent opens its session, whose first message may be a Trust.
     return deploy(vertx, renewal, new JsonObject(), ids)
@@ -107,20 +108,20 @@ public final class Suite {
 
   /** @param onLeft told when this node has left the swarm ({@code docker swarm leave --force}) */
   public static Future<Manager> up(Vertx vertx, UpOptions o, NodeIdentity id, Runnable onLeft) {
-    return manager(vertx, o, id).compose(m -> managerNode(vertx, id, m, o, onLeft));
+    return manager(vertx, o, id).compose(m -> followedNode(vertx, id, m, o, onLeft).map(m));
   }
 
-  /** A manager's node-side services, on its own dispatcher, and the watch on its role that can turn it into a worker. */
-  private static Future<Manager> managerNode(Vertx vertx, NodeIdentity id, Manager m, UpOptions o, Runnable onLeft) {
-    return node(vertx, id, o.advertiseAddr(), m.dispatcherAddress() + ":" + m.dispatcherPort(), o.dockerHost(), o.dataDir())
-        .compose(n -> deploy(vertx, new PromotionFollower(id, o, n, m, onLeft), new JsonObject()))
-        .map(m);
+  /**
+   * The node-side services and the watch on the node's role ({@link PromotionFollower}): on a manager's own dispatcher
+   * with its control plane watched for a demotion, or, on a worker ({@code manager} null), on {@code dispatcher}.
+   */
+  private static Future<Node> followedNode(Vertx vertx, NodeIdentity id, Manager manager, UpOptions o, Runnable onLeft) {
+    return followedNode(vertx, id, manager.dispatcherAddress() + ":" + manager.dispatcherPort(), manager, o, onLeft);
   }
 
-  /** A worker's node-side services, and the watch on its role that can make it a manager ({@code node promote}). */
-  private static Future<Node> workerNode(Vertx vertx, NodeIdentity id, String dispatcher, UpOptions o, Runnable onLeft) {
+  private static Future<Node> followedNode(Vertx vertx, NodeIdentity id, String dispatcher, Manager manager, UpOptions o, Runnable onLeft) {
     return node(vertx, id, o.advertiseAddr(), dispatcher, o.dockerHost(), o.dataDir())
-        .compose(n -> deploy(vertx, new PromotionFollower(id, o, n, null, onLeft), new JsonObject()).map(n));
+        .compose(n -> deploy(vertx, new PromotionFollower(id, o, n, manager, onLeft), new JsonObject()).map(n));
   }
 
   /**
@@ -128,17 +129,17 @@ public final class Suite {
    * worker's or a demoted manager's has. {@code enxame up} resumes such a node as a worker ({@link #resumeWorker}).
    */
   static boolean isWorkerDataDir(Path dataDir) {
-    return NodeIdentity.exists(dataDir) && java.nio.file.Files.exists(Path.of(NodeTls.inDataDir(dataDir).certPath()))
+    return NodeIdentity.exists(dataDir) && Files.exists(Path.of(NodeTls.inDataDir(dataDir).certPath()))
         && !RoleFollower.holdsManagerState(dataDir);
   }
 
   /** A worker's node-side services again, on the managers its agent last heard of. */
   static Future<Node> resumeWorker(Vertx vertx, NodeIdentity id, UpOptions o, Runnable onLeft) {
-    Path managers = o.dataDir().resolve("managers.json");
+    Path managers = ManagersFile.in(o.dataDir());
     return ManagersFile.read(vertx, managers)
         .compose(list -> list.isEmpty()
             ? Future.failedFuture(new IllegalStateException("this worker's data dir names no manager (" + managers + "): join again with enxame join"))
-            : workerNode(vertx, id, new HostPort(list.get(0).host(), list.get(0).port()).toString(), o, onLeft));
+            : followedNode(vertx, id, new HostPort(list.get(0).host(), list.get(0).port()).toString(), null, o, onLeft));
   }
 
   /**
@@ -151,10 +152,10 @@ public final class Suite {
   /** @param onLeft told when this node, a manager, has left the swarm ({@code docker swarm leave --force}) */
   public static Future<NodeIdentity> join(Vertx vertx, JoinOptions o, Runnable onLeft) {
     return NodeJoin.join(vertx, o).compose(id -> vertx.executeBlocking(() -> NodeJoin.role(o.dataDir())).compose(role -> {
-      if (!"manager".equals(role)) return workerNode(vertx, id, o.manager(), o.up(), onLeft).mapEmpty();
+      if (!"manager".equals(role)) return followedNode(vertx, id, o.manager(), null, o.up(), onLeft).mapEmpty();
       Future<NodeJoin.ManagerKeys> keys = JoinOffer.needed(o.dataDir()) ? NodeJoin.managerKeys(vertx, o) : Future.succeededFuture(null);
       return keys.compose(k -> manager(vertx, o.up(), id, k))
-          .compose(m -> managerNode(vertx, id, m, o.up(), onLeft));
+          .compose(m -> followedNode(vertx, id, m, o.up(), onLeft));
     }).map(id));
   }
 

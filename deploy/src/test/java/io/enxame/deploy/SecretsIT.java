@@ -1,6 +1,7 @@
 package io.enxame.deploy;
 
 import io.enxame.agent.NodeAgentVerticle;
+import io.enxame.shared.files.FileTrees;
 import io.enxame.shared.model.Kind;
 import io.enxame.shared.store.StoreClient;
 import io.enxame.shared.store.StoreOp;
@@ -115,7 +116,7 @@ class SecretsIT {
       if (savedErr != null) System.setErr(savedErr);
       if (id != null) DockerCli.removeTaskContainers(id.nodeId());
       DockerCli.removeTaskContainers(nodeB);
-      for (String node : List.of(id == null ? "none" : id.nodeId(), nodeB)) deleteTree(Path.of("/dev/shm", "enxame-secretsit-" + node));
+      for (String node : List.of(id == null ? "none" : id.nodeId(), nodeB)) FileTrees.delete(Path.of("/dev/shm", "enxame-secretsit-" + node));
     }
   }
 
@@ -413,13 +414,6 @@ class SecretsIT {
       return i;
     }
     return -1;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) return;
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
   }
 
   private static <T> T await(io.vertx.core.Future<T> f) throws Exception {

@@ -1,6 +1,5 @@
 package io.enxame.shared.model;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -38,11 +37,5 @@ public final class NetworkRefs {
       if (id != null && !Tasks.BRIDGE.equals(id)) ids.add(id);
     }
     return ids;
-  }
-
-  /** A config's aliases, as strings. */
-  public static List<String> aliases(JsonObject config) {
-    JsonArray a = config.getJsonArray("Aliases");
-    return a == null ? List.of() : a.stream().map(String::valueOf).toList();
   }
 }

@@ -17,6 +17,9 @@ import java.util.List;
 public final class ManagersFile {
   private ManagersFile() {}
 
+  /** Where a node keeps it in its data dir. */
+  public static Path in(Path dataDir) { return dataDir.resolve("managers.json"); }
+
   /** {@code configured} first, then the file's others; a missing or unreadable file adds nothing. */
   public static Future<List<SocketAddress>> read(Vertx vertx, SocketAddress configured, Path file) {
     return read(vertx, file).map(listed -> {

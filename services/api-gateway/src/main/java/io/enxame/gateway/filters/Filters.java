@@ -95,12 +95,19 @@ public final class Filters {
 
   /** Every {@code k} must be a present label and every {@code k=v} must equal it. */
   public boolean labels(String key, JsonObject labels) {
+    return get(key).stream().allMatch(filter -> labelMatches(filter, labels));
+  }
+
+  /** moby's {@code label!}: none of the {@code k} or {@code k=v} may hold. */
+  public boolean noLabels(String key, JsonObject labels) {
+    return get(key).stream().noneMatch(filter -> labelMatches(filter, labels));
+  }
+
+  private static boolean labelMatches(String filter, JsonObject labels) {
     JsonObject actual = labels == null ? new JsonObject() : labels;
-    return get(key).stream().allMatch(filter -> {
-      int eq = filter.indexOf('=');
-      if (eq < 0) return actual.containsKey(filter);
-      return filter.substring(eq + 1).equals(actual.getValue(filter.substring(0, eq)));
-    });
+    int eq = filter.indexOf('=');
+    if (eq < 0) return actual.containsKey(filter);
+    return filter.substring(eq + 1).equals(actual.getValue(filter.substring(0, eq)));
   }
 
   /** Refuses values outside {@code allowed} for one key, naming the key in moby's style. */

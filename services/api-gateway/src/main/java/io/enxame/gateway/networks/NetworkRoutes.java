@@ -98,7 +98,7 @@ public final class NetworkRoutes {
     return store.snapshot(Kind.NETWORKS, Kind.SERVICES, Kind.TASKS).compose(snap -> {
       List<JsonObject> unused = snap.of(Kind.NETWORKS).stream()
           .filter(n -> f.labels("label", Json.objectOrEmpty(n, "Spec.Labels")))
-          .filter(n -> f.get("label!").stream().noneMatch(l -> Filters.none().with("label", Set.of(l)).labels("label", Json.objectOrEmpty(n, "Spec.Labels"))))
+          .filter(n -> f.noLabels("label!", Json.objectOrEmpty(n, "Spec.Labels")))
           .filter(n -> inUse(n.getString("ID"), snap.of(Kind.SERVICES), snap.of(Kind.TASKS)).isEmpty())
           .toList();
       JsonArray deleted = new JsonArray();

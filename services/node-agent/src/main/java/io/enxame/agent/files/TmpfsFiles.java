@@ -1,5 +1,6 @@
 package io.enxame.agent.files;
 
+import io.enxame.shared.files.FileTrees;
 import io.enxame.shared.model.FileRefs;
 import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
@@ -14,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -72,10 +72,7 @@ public final class TmpfsFiles implements TaskFiles {
   public Future<Void> release(String taskId) {
     Path dir = root.resolve(taskId);
     return vertx.executeBlocking(() -> {
-      if (!Files.exists(dir)) return null;
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-      }
+      FileTrees.delete(dir);
       return null;
     }, false);
   }

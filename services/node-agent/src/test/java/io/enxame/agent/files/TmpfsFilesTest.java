@@ -5,6 +5,7 @@ import io.enxame.shared.crypto.Released;
 import io.enxame.shared.crypto.SealedBox;
 import io.enxame.shared.dispatcher.Payload;
 import io.enxame.shared.dispatcher.Payloads;
+import io.enxame.shared.files.FileTrees;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,10 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,10 +33,7 @@ class TmpfsFilesTest {
 
   @AfterEach
   void clean() throws Exception {
-    if (!Files.exists(root)) return;
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
+    FileTrees.delete(root);
   }
 
   private static JsonObject task(String id) {

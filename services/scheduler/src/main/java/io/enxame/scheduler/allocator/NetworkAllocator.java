@@ -28,7 +28,8 @@ public final class NetworkAllocator {
       // reports that it cannot find the network rather than running the task without it.
       JsonObject stored = network == null ? new JsonObject().put("ID", id) : network.copy();
       JsonObject attachment = new JsonObject().put("Network", stored).put("Addresses", new JsonArray());
-      if (!NetworkRefs.aliases(config).isEmpty()) attachment.put("Aliases", config.getJsonArray("Aliases").copy());
+      JsonArray aliases = config.getJsonArray("Aliases");
+      if (aliases != null && !aliases.isEmpty()) attachment.put("Aliases", aliases.copy());
       attachments.add(attachment);
     }
     if (attachments.isEmpty()) return op;
