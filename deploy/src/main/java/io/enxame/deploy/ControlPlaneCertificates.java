@@ -39,6 +39,11 @@ final class ControlPlaneCertificates {
     return ensure(vertx, tls, nodeId, List.of());
   }
 
+  /** A manager's certificate for its clustered bus ({@link NodeTls#busInDataDir}), from the bus CA. */
+  static Future<NodeTls> bus(Vertx vertx, Path dataDir, String nodeId) {
+    return ensure(vertx, NodeTls.busInDataDir(dataDir), nodeId, List.of(), true);
+  }
+
   static Future<NodeTls> gateway(Vertx vertx, Path dataDir, String nodeId, List<String> ips) {
     return ensure(vertx, gatewayFiles(dataDir), nodeId, ips);
   }
@@ -61,7 +66,12 @@ final class ControlPlaneCertificates {
 
   /** The gateway's certificate, renewed as node certificates are, through the bus with the same names. */
   static CertificateRenewal gatewayRenewal(Path dataDir, String nodeId, List<String> ips) {
-    return new CertificateRenewal("gateway certificate", gatewayFiles(dataDir), (vertx, keys) -> issue(vertx, keys, nodeId, ips));
+    return renewal("gateway certificate", gatewayFiles(dataDir), nodeId, ips);
+  }
+
+  /** A control-plane certificate ({@code what}, in {@code files}) renewed through the bus with the same name and IPs. */
+  static CertificateRenewal renewal(String what, NodeTls files, String name, List<String> ips) {
+    return new CertificateRenewal(what, files, (vertx, keys) -> issue(vertx, keys, name, ips));
   }
 
   /** A new certificate for the client bundle, with the name the current one has (a root rotation renews it). */
@@ -72,8 +82,12 @@ final class ControlPlaneCertificates {
   }
 
   private static Future<NodeTls> ensure(Vertx vertx, NodeTls target, String nodeId, List<String> ips) {
+    return ensure(vertx, target, nodeId, ips, false);
+  }
+
+  private static Future<NodeTls> ensure(Vertx vertx, NodeTls target, String nodeId, List<String> ips, boolean bus) {
     if (Files.exists(Path.of(target.certPath()))) return Future.succeededFuture(target);
-    return vertx.executeBlocking(NodeKeys::generate).compose(keys -> issue(vertx, keys, nodeId, ips)
+    return vertx.executeBlocking(NodeKeys::generate).compose(keys -> issue(vertx, keys, nodeId, ips, bus)
         .compose(issued -> vertx.executeBlocking(() -> {
           save(target, issued.ca(), keys, issued.cert());
           return target;
@@ -82,8 +96,12 @@ final class ControlPlaneCertificates {
 
   /** A manager-role certificate from the secrets service of this process (the bus is the trusted side: no token). */
   private static Future<CertificateRenewal.Issued> issue(Vertx vertx, NodeKeys keys, String nodeId, List<String> ips) {
-    return vertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT,
-            new JsonObject().put("csr", keys.csrPem()).put("nodeId", nodeId).put("role", "manager").put("ips", new JsonArray(ips)))
+    return issue(vertx, keys, nodeId, ips, false);
+  }
+
+  private static Future<CertificateRenewal.Issued> issue(Vertx vertx, NodeKeys keys, String nodeId, List<String> ips, boolean bus) {
+    return vertx.eventBus().<JsonObject>request(Addresses.SECRETS_ISSUE_NODE_CERT, new JsonObject().put("csr", keys.csrPem())
+            .put("nodeId", nodeId).put("role", "manager").put("ips", new JsonArray(ips)).put("bus", bus))
         .map(Message::body).map(reply -> new CertificateRenewal.Issued(reply.getString("ca"), reply.getString("cert")));
   }
 

@@ -2,10 +2,12 @@ package io.enxame.deploy;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.enxame.shared.tls.NodeTls;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,7 @@ public final class Enxame {
       Commands:
         up      Run a whole manager node with a node-agent for this machine (all-in-one)
         join    Join a swarm with a join token and run this node's node-agent
+        api-gateway    Run one more Docker API gateway on a manager's clustered bus (enxame up --cluster-port)
         client-bundle  Write ca.pem, cert.pem and key.pem for docker --tlsverify to a directory
 
       Run 'enxame COMMAND --help' for the options of a command.""";
@@ -36,6 +39,7 @@ public final class Enxame {
     switch (args[0]) {
       case "up" -> up(rest);
       case "join" -> join(rest);
+      case "api-gateway" -> apiGateway(rest);
       case "client-bundle" -> clientBundle(rest);
       default -> {
         System.err.println("enxame: unknown command '" + args[0] + "'\n\n" + USAGE);
@@ -81,7 +85,9 @@ public final class Enxame {
     if (options == null) return;
     boolean worker = Suite.isWorkerDataDir(options.dataDir());
     NodeIdentity id = identity(options);
-    Vertx vertx = Vertx.vertx();
+    // A worker runs no control plane: its bus stays local.
+    Vertx vertx = options.clusterPort() < 0 || worker ? Vertx.vertx() : started("up", busCertificate(options, id)
+        .compose(bus -> ClusteredBus.start(options.advertiseAddr(), options.clusterPort(), List.of(), bus)));
     CountDownLatch stopped = closeOnShutdown(vertx);
     // A demoted manager (or a joined worker) started with up carries on as the worker it is.
     Future<String> started = worker
@@ -90,16 +96,9 @@ public final class Enxame {
         : Suite.up(vertx, options, id, Enxame::left).map(m -> "Enxame is ready: gateway on tcp://" + m.gatewayAddress() + ":"
             + m.gatewayPort() + " and with TLS on tcp://" + m.gatewayAddress() + ":" + m.gatewayTlsPort()
             + " (enxame client-bundle DIR) (node " + id.nodeId() + (id.fresh() ? ", new swarm" : "") + ", data in "
-            + options.dataDir() + ")");
-    String ready;
-    try {
-      ready = started.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      System.err.println("enxame up: could not start: " + cause.getMessage());
-      System.exit(1);
-      return;
-    }
+            + options.dataDir() + (options.clusterPort() < 0 ? "" : ", clustered bus on " + options.advertiseAddr() + ":"
+            + options.clusterPort()) + ")");
+    String ready = started("up", started);
     System.out.println(ready);
     System.out.flush();
     stopped.await();
@@ -164,6 +163,38 @@ public final class Enxame {
         + ", data in " + options.dataDir() + ")");
     System.out.flush();
     stopped.await();
+  }
+
+  private static void apiGateway(String[] args) throws Exception {
+    GatewayOptions options = options("api-gateway", args, GatewayOptions.USAGE, GatewayOptions::parse);
+    if (options == null) return;
+    GatewayProcess.Started g = started("api-gateway", GatewayProcess.start(options));
+    CountDownLatch stopped = closeOnShutdown(g.vertx());
+    System.out.println("Enxame gateway is ready: tcp://" + options.advertiseAddr() + ":" + g.port() + " and with TLS on tcp://"
+        + options.advertiseAddr() + ":" + g.tlsPort() + " (manager " + g.managerNodeId() + ", bus " + options.cluster()
+        + ", data in " + options.dataDir() + ")");
+    System.out.flush();
+    stopped.await();
+  }
+
+  private static Future<NodeTls> busCertificate(UpOptions options, NodeIdentity id) {
+    try {
+      return Future.succeededFuture(Suite.busCertificate(options, id));
+    } catch (Exception e) {
+      return Future.failedFuture(e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e);
+    }
+  }
+
+  /** What {@code starting} gives within two minutes; on a failure the command says why and exits with 1. */
+  private static <T> T started(String command, Future<T> starting) {
+    try {
+      return starting.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      System.err.println("enxame " + command + ": could not start: " + cause.getMessage());
+      System.exit(1);
+      return null;
+    }
   }
 
   /** {@code docker swarm leave --force} on this manager: its node has left the swarm, so the process ends. */

@@ -46,7 +46,7 @@ record JoinOptions(String token, String manager, Path dataDir, String advertiseA
       switch (flag) {
         case "--token" -> token = value;
         case "--data-dir" -> dataDir = Path.of(value);
-        case "--advertise-addr" -> advertise = value;
+        case "--advertise-addr" -> advertise = AdvertiseAddr.resolve(value);
         case "--docker-host" -> dockerHost = value;
         case "--port" -> gatewayPort = UpOptions.port(flag, value);
         case "--tls-port" -> tlsPort = UpOptions.port(flag, value);

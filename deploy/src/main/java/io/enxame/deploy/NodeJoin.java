@@ -44,32 +44,41 @@ final class NodeJoin {
     if (NodeIdentity.exists(o.dataDir()) && Files.exists(Path.of(NodeTls.inDataDir(o.dataDir()).certPath()))) {
       return vertx.executeBlocking(() -> NodeIdentity.loadOrCreate(o.dataDir()));
     }
-    if (JoinToken.digestHex(o.token()).isEmpty()) return Future.failedFuture(new JoinRefused(JoinToken.INVALID));
-    SocketAddress manager = HostPort.parse(o.manager()).socketAddress();
-    // As swarmkit: the root is fetched over TLS without verifying the server (nothing to verify it with yet) and
-    // pinned by the token's digest; the token and CSR then travel to a server verified against that root.
+    return certify(vertx, o.token(), o.manager(), IssueNodeCertificateRequest.newBuilder()
+            .setHostname(NodeIdentity.localHostname()).setAddr(o.advertiseAddr()))
+        .compose(c -> vertx.executeBlocking(() -> {
+          ControlPlaneCertificates.save(NodeTls.inDataDir(o.dataDir()), c.ca(), c.keys(), c.issued().getCertificate());
+          return NodeIdentity.save(o.dataDir(), new NodeIdentity(c.issued().getNodeId(), NodeIdentity.localHostname(), true));
+        }));
+  }
+
+  /** A certificate the swarm's CA signed for a new key, with the root it was checked against. */
+  record Certified(String ca, NodeKeys keys, IssueNodeCertificateResponse issued) {}
+
+  /**
+   * Has the CA at {@code manager} sign a new key for {@code request} (completed here with the CSR and the token). As
+   * swarmkit: the root is fetched over TLS without verifying the server (nothing to verify it with yet) and pinned by
+   * the token's digest; the token and CSR then travel to a server verified against that root.
+   */
+  static Future<Certified> certify(Vertx vertx, String token, String manager, IssueNodeCertificateRequest.Builder request) {
+    if (JoinToken.digestHex(token).isEmpty()) return Future.failedFuture(new JoinRefused(JoinToken.INVALID));
+    SocketAddress address = HostPort.parse(manager).socketAddress();
     GrpcClient unverified = GrpcClient.client(vertx, new HttpClientOptions().setSsl(true).setUseAlpn(true).setTrustAll(true).setVerifyHost(false));
-    return unary(unverified, manager, DispatcherMethods.ROOT_CA_CLIENT, GetRootCACertificateRequest.getDefaultInstance())
+    return unary(unverified, address, DispatcherMethods.ROOT_CA_CLIENT, GetRootCACertificateRequest.getDefaultInstance())
         .eventually(unverified::close)
         .compose(root -> {
           String ca = root.getCertificate();
-          if (!JoinToken.pins(o.token(), ca)) {
+          if (!JoinToken.pins(token, ca)) {
             return Future.failedFuture(new JoinRefused("remote CA does not match fingerprint. Expected: "
-                + JoinToken.digestHex(o.token()).orElseThrow()));
+                + JoinToken.digestHex(token).orElseThrow()));
           }
           GrpcClient pinned = GrpcClient.client(vertx, new HttpClientOptions().setSsl(true).setUseAlpn(true).setVerifyHost(false)
               .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(ca))));
-          return vertx.executeBlocking(NodeKeys::generate).compose(keys -> unary(pinned, manager, DispatcherMethods.ISSUE_CERT_CLIENT,
-                  IssueNodeCertificateRequest.newBuilder().setCsr(keys.csrPem()).setToken(o.token())
-                      .setHostname(NodeIdentity.localHostname()).setAddr(o.advertiseAddr()).build())
-              .compose(issued -> vertx.executeBlocking(() -> save(o.dataDir(), ca, keys, issued))))
+          return vertx.executeBlocking(NodeKeys::generate).compose(keys -> unary(pinned, address, DispatcherMethods.ISSUE_CERT_CLIENT,
+                  request.setCsr(keys.csrPem()).setToken(token).build())
+              .map(issued -> new Certified(ca, keys, issued)))
               .eventually(pinned::close);
         });
-  }
-
-  private static NodeIdentity save(Path dataDir, String ca, NodeKeys keys, IssueNodeCertificateResponse issued) throws IOException {
-    ControlPlaneCertificates.save(NodeTls.inDataDir(dataDir), ca, keys, issued.getCertificate());
-    return NodeIdentity.save(dataDir, new NodeIdentity(issued.getNodeId(), NodeIdentity.localHostname(), true));
   }
 
   /** What a manager's control plane needs to join: the store's {@code join} config and the secrets key (b64). */

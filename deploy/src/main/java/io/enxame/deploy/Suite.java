@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Assembles services into a process. {@link #manager} deploys the control plane (store, secrets,
@@ -81,6 +82,23 @@ public final class Suite {
         })
         .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort(), gateway.actualTlsPort(),
             List.copyOf(ids)));
+  }
+
+  /**
+   * A manager's certificate for its clustered bus ({@link ClusteredBus}), which Vert.x reads when the bus starts: on the
+   * first clustered start it is issued by the manager's own control plane, run once on a local bus for that (which
+   * also starts a new swarm on a fresh data dir), then stopped. Blocking: before any other Vert.x of the process.
+   */
+  static NodeTls busCertificate(UpOptions o, NodeIdentity id) throws Exception {
+    NodeTls bus = NodeTls.busInDataDir(o.dataDir());
+    if (Files.exists(Path.of(bus.certPath()))) return bus;
+    Vertx local = Vertx.vertx();
+    try {
+      return manager(local, o, id).compose(m -> ControlPlaneCertificates.bus(local, o.dataDir(), id.nodeId()))
+          .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } finally {
+      local.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
   }
 
   /** The node-side services, on the dispatcher with mutual TLS with the certificates in {@code dataDir}. */

@@ -2,48 +2,64 @@ package io.enxame.deploy;
 
 import java.nio.file.Path;
 
-/** Options of {@code enxame up}: where state lives and which address and ports this node uses. */
-record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispatcherPort, int raftPort, String dockerHost, int tlsPort) {
+/**
+ * Options of {@code enxame up}: where state lives and which address and ports this node uses; {@code clusterPort}: the
+ * manager's clustered bus (Hazelcast's port) that {@code enxame api-gateway} processes join, or -1 for a local bus.
+ */
+record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispatcherPort, int raftPort, String dockerHost, int tlsPort,
+                 int clusterPort) {
 
   /** With the gateway's TLS port chosen by the OS (tests). */
   UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispatcherPort, int raftPort, String dockerHost) {
     this(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, 0);
   }
 
+  /** On a local bus. */
+  UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispatcherPort, int raftPort, String dockerHost, int tlsPort) {
+    this(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort, -1);
+  }
+
   static final String USAGE = """
-      Usage: enxame up [--data-dir DIR] [--advertise-addr IP] [--port N] [--tls-port N]
-                       [--dispatcher-port N] [--raft-port N] [--docker-host URI]
+      Usage: enxame up [--data-dir DIR] [--advertise-addr IP|HOST] [--port N] [--tls-port N]
+                       [--dispatcher-port N] [--raft-port N] [--docker-host URI] [--cluster-port N]
 
       Runs a whole manager node in the foreground: the cluster store (Raft), the scheduler and
       dispatcher, the Docker API gateway on IP:N (default 127.0.0.1:2375, plaintext) and on IP:2376 with
       client certificates from the swarm's CA (see enxame client-bundle), a node-agent for the local
       Docker engine and the routing mesh (published ports listen on every interface). A fresh data dir
-      starts a new swarm; an existing one resumes it.""";
+      starts a new swarm; an existing one resumes it. With --cluster-port (Hazelcast's port, 5701 as
+      usual) the manager's event bus is clustered, over mutual TLS with certificates from the swarm's CA,
+      so that more gateways can run in their own processes (enxame api-gateway).""";
 
   static UpOptions defaults() {
-    return new UpOptions(Path.of(System.getProperty("user.home"), ".enxame"), "127.0.0.1", 2375, 2377, 2378, null, 2376);
+    return new UpOptions(Path.of(System.getProperty("user.home"), ".enxame"), "127.0.0.1", 2375, 2377, 2378, null, 2376, -1);
   }
 
   static UpOptions parse(String[] args) {
-    UpOptions o = defaults();
+    UpOptions d = defaults();
+    Path dataDir = d.dataDir;
+    String advertise = d.advertiseAddr, dockerHost = d.dockerHost;
+    int gatewayPort = d.gatewayPort, dispatcherPort = d.dispatcherPort, raftPort = d.raftPort, tlsPort = d.tlsPort,
+        clusterPort = d.clusterPort;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : (i + 1 < args.length ? args[i + 1] : null);
       String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       if (!arg.contains("=")) i++;
       if (value == null) throw new IllegalArgumentException("flag needs a value: " + flag);
-      o = switch (flag) {
-        case "--data-dir" -> new UpOptions(Path.of(value), o.advertiseAddr, o.gatewayPort, o.dispatcherPort, o.raftPort, o.dockerHost, o.tlsPort);
-        case "--advertise-addr" -> new UpOptions(o.dataDir, value, o.gatewayPort, o.dispatcherPort, o.raftPort, o.dockerHost, o.tlsPort);
-        case "--port" -> new UpOptions(o.dataDir, o.advertiseAddr, port(flag, value), o.dispatcherPort, o.raftPort, o.dockerHost, o.tlsPort);
-        case "--dispatcher-port" -> new UpOptions(o.dataDir, o.advertiseAddr, o.gatewayPort, port(flag, value), o.raftPort, o.dockerHost, o.tlsPort);
-        case "--raft-port" -> new UpOptions(o.dataDir, o.advertiseAddr, o.gatewayPort, o.dispatcherPort, port(flag, value), o.dockerHost, o.tlsPort);
-        case "--docker-host" -> new UpOptions(o.dataDir, o.advertiseAddr, o.gatewayPort, o.dispatcherPort, o.raftPort, value, o.tlsPort);
-        case "--tls-port" -> new UpOptions(o.dataDir, o.advertiseAddr, o.gatewayPort, o.dispatcherPort, o.raftPort, o.dockerHost, port(flag, value));
+      switch (flag) {
+        case "--data-dir" -> dataDir = Path.of(value);
+        case "--advertise-addr" -> advertise = AdvertiseAddr.resolve(value);
+        case "--port" -> gatewayPort = port(flag, value);
+        case "--dispatcher-port" -> dispatcherPort = port(flag, value);
+        case "--raft-port" -> raftPort = port(flag, value);
+        case "--docker-host" -> dockerHost = value;
+        case "--tls-port" -> tlsPort = port(flag, value);
+        case "--cluster-port" -> clusterPort = port(flag, value);
         default -> throw new IllegalArgumentException("unknown flag: " + flag);
-      };
+      }
     }
-    return o;
+    return new UpOptions(dataDir, advertise, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort, clusterPort);
   }
 
   static int port(String flag, String value) {

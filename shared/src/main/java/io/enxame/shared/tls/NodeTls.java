@@ -1,11 +1,14 @@
 package io.enxame.shared.tls;
 
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
 
 import javax.naming.InvalidNameException;
@@ -32,10 +35,18 @@ public record NodeTls(String caPath, String certPath, String keyPath) {
   public static final String ROOT_CA = "swarm-root-ca.crt";
   public static final String NODE_CERT = "swarm-node.crt";
   public static final String NODE_KEY = "swarm-node.key";
+  public static final String BUS_CA = "swarm-bus-ca.crt";
+  public static final String BUS_CERT = "swarm-bus.crt";
+  public static final String BUS_KEY = "swarm-bus.key";
   public static final String WORKER_OU = "swarm-worker";
   public static final String MANAGER_OU = "swarm-manager";
   /** The CN prefix of a user's client certificate (a client bundle), which names no node. */
   public static final String CLIENT_PREFIX = "client-";
+  /**
+   * CN prefix of a control-plane service process's certificate ({@code enxame api-gateway}): a manager identity on the
+   * clustered bus that names no node, so the dispatcher and the gateway's node check refuse it.
+   */
+  public static final String COMPONENT_PREFIX = "component-";
   /** How long before its issuance the CA dates a certificate's start, for clocks that run behind (as swarmkit's). */
   public static final Duration CERT_BACKDATE = Duration.ofHours(1);
 
@@ -43,6 +54,12 @@ public record NodeTls(String caPath, String certPath, String keyPath) {
   public static NodeTls inDataDir(Path dataDir) {
     Path dir = dataDir.resolve(DIR);
     return new NodeTls(dir.resolve(ROOT_CA).toString(), dir.resolve(NODE_CERT).toString(), dir.resolve(NODE_KEY).toString());
+  }
+
+  /** A control-plane process's certificate for the clustered bus, its key and the bus CA ({@code certificates/bus*}). */
+  public static NodeTls busInDataDir(Path dataDir) {
+    Path dir = dataDir.resolve(DIR);
+    return new NodeTls(dir.resolve(BUS_CA).toString(), dir.resolve(BUS_CERT).toString(), dir.resolve(BUS_KEY).toString());
   }
 
   /** From a verticle config's {@code "tls"} object; empty when the service runs without TLS (tests on loopback). */
@@ -83,12 +100,28 @@ public record NodeTls(String caPath, String certPath, String keyPath) {
         .setTrustOptions(TrustOptions.wrap(new SwarmTrustManager(this, null, Set.of())));
   }
 
+  /**
+   * The clustered event bus: mutual TLS both ways, on the material of {@link #busInDataDir} — the bus CA (which signs
+   * for the control plane only) as the one trust anchor, so neither a worker's certificate nor a user's, which the
+   * swarm's root signs, is a bus identity. Vert.x builds the bus's servers and clients from these options' JSON form,
+   * which keeps PEM paths but no key or trust managers: the files are read when the bus starts.
+   */
+  public EventBusOptions bus(EventBusOptions options) {
+    options.setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
+        .setTrustOptions(new PemTrustOptions().addCertPath(caPath));
+    return options;
+  }
+
   /** Who is on the other end of a connection whose certificate the handshake verified against the swarm's root. */
   public record Peer(String nodeId, String role, String clusterId) {
     public boolean manager() { return MANAGER_OU.equals(role); }
 
     /** A user's client certificate rather than a node's. */
     public boolean user() { return nodeId != null && nodeId.startsWith(CLIENT_PREFIX); }
+
+    /** A control-plane service process's certificate rather than a node's. */
+    public boolean component() { return nodeId != null && nodeId.startsWith(COMPONENT_PREFIX); }
   }
 
   /** The verified peer, or empty when it presented no certificate (or the connection is not TLS). */

@@ -97,7 +97,7 @@ public final class DispatcherServer {
       }
       routes.subscribe(call);
     });
-    new JoinCalls(vertx, view).register(grpc);
+    new JoinCalls(vertx, view, self).register(grpc);
     heartbeatTimer = vertx.setPeriodic(1000, id -> expireSilentSessions());
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
     return logs.start().compose(v -> vertx.createHttpServer(tls.map(t -> t.server(options)).orElse(options))

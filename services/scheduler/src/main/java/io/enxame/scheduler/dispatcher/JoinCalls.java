@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
@@ -34,10 +35,13 @@ final class JoinCalls {
 
   private final Vertx vertx;
   private final ClusterView view;
+  /** This manager's node ID (null with one manager only, in tests): a component that joins here serves as part of it. */
+  private final String self;
 
-  JoinCalls(Vertx vertx, ClusterView view) {
+  JoinCalls(Vertx vertx, ClusterView view, String self) {
     this.vertx = vertx;
     this.view = view;
+    this.self = self;
   }
 
   void register(GrpcServer grpc) {
@@ -94,6 +98,7 @@ final class JoinCalls {
     JsonObject body = new JsonObject().put("csr", req.getCsr());
     if (!req.getToken().isEmpty()) {
       body.put("token", req.getToken()).put("hostname", req.getHostname()).put("advertiseAddr", req.getAddr());
+      if (!req.getComponent().isEmpty()) body.put("component", req.getComponent()).put("ips", new JsonArray(req.getIpsList()));
     } else if (peer.isPresent()) {
       JsonObject node = view.get(Kind.NODES, peer.get().nodeId());
       if (node == null) {
@@ -109,7 +114,8 @@ final class JoinCalls {
       }
       JsonObject r = ar.result();
       response.end(IssueNodeCertificateResponse.newBuilder().setNodeId(r.getString("nodeId")).setRole(r.getString("role"))
-          .setCertificate(r.getString("cert")).setCa(r.getString("ca")).build());
+          .setCertificate(r.getString("cert")).setCa(r.getString("ca")).setManagerNodeId(self == null ? "" : self)
+          .setBusCertificate(r.getString("busCert", "")).setBusCa(r.getString("busCa", "")).build());
     });
   }
 

@@ -55,6 +55,7 @@ import java.util.List;
  */
 public final class RootCa {
   public static final String ROOT_CN = "swarm-ca";
+  public static final String BUS_CN = "swarm-bus-ca";
   static final Duration ROOT_VALIDITY = Duration.ofDays(365L * 20);
   static final Duration BACKDATE = NodeTls.CERT_BACKDATE;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -151,6 +152,29 @@ public final class RootCa {
       return sign(builder, key);
     } catch (Exception e) {
       throw new IllegalStateException("cannot sign a node certificate", e);
+    }
+  }
+
+  /**
+   * Blocking: a new CA for the control plane's clustered bus, signed by this root, which signs leaves only (path
+   * length 0). Peers on the bus trust it alone, so a worker's certificate or a user's, which the root signs, is no
+   * bus identity. It lives as long as a root, within this root's validity.
+   */
+  public RootCa issueBusCa(String organization, Instant now) {
+    try {
+      KeyPair pair = newP256KeyPair();
+      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, organization).addRDN(BCStyle.CN, BUS_CN).build();
+      Date notAfter = Date.from(now.plus(ROOT_VALIDITY));
+      if (notAfter.after(cert.getNotAfter())) notAfter = cert.getNotAfter();
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(cert, serial(), Date.from(now.minus(BACKDATE)), notAfter,
+          subject, pair.getPublic())
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+          .addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(pair.getPublic()))
+          .addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(keyIdentifier()));
+      return new RootCa(sign(builder, key), pair.getPrivate());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the bus CA", e);
     }
   }
 
