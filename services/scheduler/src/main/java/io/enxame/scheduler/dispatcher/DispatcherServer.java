@@ -270,6 +270,7 @@ public final class DispatcherServer {
         } else {
           NodeSession s = sessions.get(change.getString("id"));
           if (s != null) s.sendRole(Json.string(change.getJsonObject("object", new JsonObject()), "Spec.Role"));
+          logs.onNode(change.getString("id")); // a follow that lost the node finds it with its new holder
         }
         continue;
       }

@@ -228,6 +228,8 @@ final class LogBroker {
     if (subscriptions.get(sub.id) != sub || sub.links.get(link.managerId()) != link) return;
     String node = batch.getNodeId();
     received(sub, node, batch, () -> link.ack(node));
+    // The holder lost the node's session (or never had it): a follow asks again wherever it reconnects.
+    if (batch.getDone() && !batch.getError().isEmpty()) lost(sub, node);
   }
 
   private void received(Subscription sub, String nodeId, LogBatch batch, Runnable ack) {
@@ -266,8 +268,7 @@ final class LogBroker {
     for (Map.Entry<String, String> e : List.copyOf(sub.viaManager.entrySet())) {
       if (!e.getValue().equals(link.managerId())) continue;
       String node = e.getKey();
-      sub.viaManager.remove(node);
-      sub.asked.remove(node); // a follow asks again for a task placed there later
+      lost(sub, node);
       if (sub.pending.contains(node)) {
         nodeDone(sub, node, "node " + node + " is not available" + (cause == null ? "" : " (manager " + link.managerId()
             + ": " + cause.getMessage() + ")"));
@@ -318,11 +319,21 @@ final class LogBroker {
     cancel(sub);
   }
 
+  /**
+   * The node's lines no longer come (its session or the call through its holder ended): it is asked again for all its
+   * tasks when it is back, here or with another manager, and a follow resumes from now.
+   */
+  private void lost(Subscription sub, String nodeId) {
+    sub.viaManager.remove(nodeId);
+    sub.asked.remove(nodeId);
+    if (sub.follow) sub.lostAt.put(nodeId, System.currentTimeMillis() * 1_000_000L);
+  }
+
   /** A node's session ended: what it had not sent is lost, and the reader is told so. */
   void nodeGone(String nodeId) {
     for (Subscription sub : List.copyOf(subscriptions.values())) {
-      if (sub.viaManager.containsKey(nodeId) || sub.asked.remove(nodeId) == null) continue;
-      sub.lostAt.put(nodeId, System.currentTimeMillis() * 1_000_000L);
+      if (sub.viaManager.containsKey(nodeId) || !sub.asked.containsKey(nodeId)) continue;
+      lost(sub, nodeId);
       if (sub.pending.contains(nodeId)) {
         nodeDone(sub, nodeId, "node " + nodeId + " is not available");
         maybeEnd(sub);
@@ -330,11 +341,18 @@ final class LogBroker {
     }
   }
 
-  /** A node (re)connected: following subscriptions that lost it ask it again for its selected tasks. */
-  void nodeReady(String nodeId) {
+  /** A node (re)connected here: following subscriptions that lost it ask it again for its selected tasks. */
+  void nodeReady(String nodeId) { resume(nodeId, true); }
+
+  /** A node changed in the store: one that a follow lost and that another manager holds now is asked there. */
+  void onNode(String nodeId) {
+    if (SessionHolder.elsewhere(view, self, nodeId).isPresent()) resume(nodeId, false);
+  }
+
+  private void resume(String nodeId, boolean here) {
     for (Subscription sub : List.copyOf(subscriptions.values())) {
-      Long lost = sub.lostAt.remove(nodeId);
-      if (!sub.follow || lost == null) continue;
+      if (!sub.follow || (sub.forwarded && !here) || !sub.lostAt.containsKey(nodeId)) continue;
+      long lost = sub.lostAt.remove(nodeId);
       Set<String> tasks = new LinkedHashSet<>();
       for (JsonObject task : view.tasksOfNode(nodeId)) if (sub.selects(task)) tasks.add(task.getString("ID"));
       if (!tasks.isEmpty()) ask(sub, nodeId, tasks, Math.max(sub.options.getSinceNanos(), lost));
@@ -376,4 +394,10 @@ final class LogBroker {
 
   /** Open subscriptions (tests). */
   int open() { return subscriptions.size(); }
+
+  /** Nodes a follow lost and will ask again when they are back (tests). */
+  Set<String> lost(String subscriptionId) {
+    Subscription sub = subscriptions.get(subscriptionId);
+    return sub == null ? Set.of() : Set.copyOf(sub.lostAt.keySet());
+  }
 }

@@ -51,7 +51,9 @@ class LogForwardingTest {
   private Vertx first;
   private Vertx second;
   private Vertx agentVertx;
+  private Manager atFirst;
   private Manager atSecond;
+  private int firstPort;
   private int secondPort;
   private final BlockingQueue<DispatcherMessage> toAgent = new LinkedBlockingQueue<>();
   private GrpcClientRequest<AgentMessage, DispatcherMessage> agentCall;
@@ -82,6 +84,13 @@ class LogForwardingTest {
         call.handler(m -> {
           if (m.hasLogs()) broker.onBatch("w", m.getLogs());
         });
+        Runnable gone = () -> {
+          if (sessions.remove("w", session)) broker.nodeGone("w");
+        };
+        call.errorHandler(e -> gone.run());
+        call.exceptionHandler(e -> gone.run());
+        call.endHandler(v -> gone.run());
+        broker.nodeReady("w");
       });
       return broker.start(GrpcClient.client(vertx), false)
           .compose(v -> vertx.createHttpServer().requestHandler(grpc).listen(port, "127.0.0.1"));
@@ -112,6 +121,7 @@ class LogForwardingTest {
     second = Vertx.vertx();
     agentVertx = Vertx.vertx();
     secondPort = Ports.free();
+    firstPort = Ports.free();
   }
 
   @AfterEach
@@ -123,10 +133,17 @@ class LogForwardingTest {
   private void managersAndNode() throws Exception {
     atSecond = new Manager("m2", secondPort, cluster("127.0.0.1:" + secondPort));
     await(second.deployVerticle(atSecond));
-    await(first.deployVerticle(new Manager("m1", Ports.free(), cluster("127.0.0.1:" + secondPort))));
+    atFirst = new Manager("m1", firstPort, cluster("127.0.0.1:" + secondPort));
+    await(first.deployVerticle(atFirst));
+    openSession(secondPort);
+    assertThat(until(() -> on(second, () -> atSecond.sessions.containsKey("w")))).isTrue();
+  }
+
+  /** The node's session with the manager listening at {@code port} (the previous one is left to the caller). */
+  private void openSession(int port) throws Exception {
     GrpcClient agent = GrpcClient.client(agentVertx);
     Promise<Void> open = Promise.promise();
-    agentVertx.runOnContext(v -> agent.request(SocketAddress.inetSocketAddress(secondPort, "127.0.0.1"), DispatcherMethods.SESSION_CLIENT)
+    agentVertx.runOnContext(v -> agent.request(SocketAddress.inetSocketAddress(port, "127.0.0.1"), DispatcherMethods.SESSION_CLIENT)
         .onSuccess(call -> {
           agentCall = call;
           call.write(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
@@ -134,12 +151,11 @@ class LogForwardingTest {
           open.complete();
         }).onFailure(open::fail));
     await(open.future());
-    assertThat(until(() -> onSecond(() -> atSecond.sessions.containsKey("w")))).isTrue();
   }
 
-  private <T> T onSecond(java.util.concurrent.Callable<T> what) throws Exception {
+  private <T> T on(Vertx v, java.util.concurrent.Callable<T> what) throws Exception {
     Promise<T> p = Promise.promise();
-    second.runOnContext(v -> {
+    v.runOnContext(x -> {
       try {
         p.complete(what.call());
       } catch (Exception e) {
@@ -158,7 +174,7 @@ class LogForwardingTest {
     return false;
   }
 
-  private void toSecond(LogBatch batch) {
+  private void fromNode(LogBatch batch) {
     agentVertx.runOnContext(v -> agentCall.write(AgentMessage.newBuilder().setLogs(batch).build()));
   }
 
@@ -194,7 +210,7 @@ class LogForwardingTest {
     assertThat(asked.getSubscribeLogs().getTaskIdsList()).containsExactly(TASK);
     assertThat(asked.getSubscribeLogs().getWindow()).isEqualTo(LogBroker.WINDOW);
 
-    toSecond(lines("sub1", "hello\n", "world\n"));
+    fromNode(lines("sub1", "hello\n", "world\n"));
     Message<JsonObject> delivery = deliveries.poll(10, TimeUnit.SECONDS);
     assertThat(delivery).isNotNull();
     JsonObject line = delivery.body().getJsonArray("lines").getJsonObject(0);
@@ -208,12 +224,12 @@ class LogForwardingTest {
     assertThat(ack.hasLogAck()).isTrue();
     assertThat(ack.getLogAck().getSubscriptionId()).isEqualTo("sub1");
 
-    toSecond(LogBatch.newBuilder().setSubscriptionId("sub1").setDone(true).build());
+    fromNode(LogBatch.newBuilder().setSubscriptionId("sub1").setDone(true).build());
     Message<JsonObject> end = deliveries.poll(10, TimeUnit.SECONDS);
     assertThat(end.body().getBoolean("end")).isTrue();
     // x is down: nobody holds its session
     assertThat(end.body().getJsonArray("errors")).containsExactly("node x is not available");
-    assertThat(until(() -> onSecond(() -> atSecond.broker.open() == 0))).as("the second manager forgot the subscription").isTrue();
+    assertThat(until(() -> on(second, () -> atSecond.broker.open() == 0))).as("the second manager forgot the subscription").isTrue();
   }
 
   @Test
@@ -221,7 +237,7 @@ class LogForwardingTest {
     managersAndNode();
     BlockingQueue<Message<JsonObject>> deliveries = subscribe("sub2", true);
     assertThat(nextToAgent().hasSubscribeLogs()).isTrue();
-    toSecond(lines("sub2", "one\n"));
+    fromNode(lines("sub2", "one\n"));
     deliveries.poll(10, TimeUnit.SECONDS).reply(null);
     assertThat(nextToAgent().hasLogAck()).isTrue();
 
@@ -229,13 +245,33 @@ class LogForwardingTest {
     DispatcherMessage cancel = nextToAgent();
     assertThat(cancel.hasCancelLogs()).isTrue();
     assertThat(cancel.getCancelLogs().getSubscriptionId()).isEqualTo("sub2");
-    assertThat(until(() -> onSecond(() -> atSecond.broker.open() == 0))).isTrue();
+    assertThat(until(() -> on(second, () -> atSecond.broker.open() == 0))).isTrue();
+  }
+
+  @Test
+  void aFollowWhoseNodeMovesToTheReadersManagerGoesOnThereFromWhenItWasLost() throws Exception {
+    managersAndNode();
+    BlockingQueue<Message<JsonObject>> deliveries = subscribe("sub4", true);
+    assertThat(nextToAgent().hasSubscribeLogs()).isTrue();
+    long before = System.currentTimeMillis() * 1_000_000L;
+    GrpcClientRequest<AgentMessage, DispatcherMessage> old = agentCall;
+    agentVertx.runOnContext(v -> old.cancel()); // the node's session with the second manager breaks
+    assertThat(until(() -> on(first, () -> atFirst.broker.lost("sub4").contains("w")))).as("the first manager heard").isTrue();
+
+    openSession(firstPort); // and the node comes back with the first
+    DispatcherMessage again = nextToAgent();
+    assertThat(again.hasSubscribeLogs()).isTrue();
+    assertThat(again.getSubscribeLogs().getTaskIdsList()).containsExactly(TASK);
+    assertThat(again.getSubscribeLogs().getSinceNanos()).as("from when it was lost").isGreaterThanOrEqualTo(before);
+    fromNode(lines("sub4", "after the move\n"));
+    assertThat(new String(deliveries.poll(10, TimeUnit.SECONDS).body().getJsonArray("lines").getJsonObject(0).getBinary("data")))
+        .isEqualTo("after the move\n");
   }
 
   @Test
   void aHolderThatCannotBeReachedIsAnErrorForItsNodes() throws Exception {
     // Nothing listens at the second manager's address.
-    await(first.deployVerticle(new Manager("m1", Ports.free(), cluster("127.0.0.1:" + secondPort))));
+    await(first.deployVerticle(new Manager("m1", firstPort, cluster("127.0.0.1:" + secondPort))));
     BlockingQueue<Message<JsonObject>> deliveries = subscribe("sub3", false);
     Message<JsonObject> end = deliveries.poll(10, TimeUnit.SECONDS);
     assertThat(end.body().getBoolean("end")).isTrue();
