@@ -18,6 +18,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,11 +144,11 @@ final class LogBroker {
     body.getJsonArray("services", new JsonArray()).forEach(s -> sub.services.add((String) s));
     body.getJsonArray("tasks", new JsonArray()).forEach(t -> sub.tasks.add((String) t));
     subscriptions.put(id, sub);
-    askSelected(sub, view.all(Kind.TASKS));
+    askSelected(sub, view.all(Kind.TASKS), options.getSinceNanos());
   }
 
-  /** Asks each node holding some of {@code candidates} that the subscription selects for them. */
-  private void askSelected(Subscription sub, Iterable<JsonObject> candidates) {
+  /** Asks each node holding some of {@code candidates} that the subscription selects for them, from {@code sinceNanos}. */
+  private void askSelected(Subscription sub, Iterable<JsonObject> candidates, long sinceNanos) {
     Map<String, Set<String>> byNode = new HashMap<>();
     for (JsonObject task : candidates) {
       // As swarmkit: without follow, a task that never ran has nothing to say.
@@ -155,7 +156,7 @@ final class LogBroker {
       String node = task.getString("NodeID", "");
       if (!node.isEmpty()) byNode.computeIfAbsent(node, n -> new LinkedHashSet<>()).add(task.getString("ID"));
     }
-    byNode.forEach((node, tasks) -> ask(sub, node, tasks, sub.options.getSinceNanos()));
+    byNode.forEach((node, tasks) -> ask(sub, node, tasks, sinceNanos));
     maybeEnd(sub);
   }
 
@@ -184,7 +185,9 @@ final class LogBroker {
       link(sub, holder.get()).subscribe(request);
       return;
     }
-    sub.asked.remove(node); // asked again if it comes back while following
+    // A follow asks it when it is back, from the subscription's start (nothing of it was read).
+    sub.asked.remove(node);
+    if (sub.follow) sub.lostAt.putIfAbsent(node, sinceNanos);
     nodeDone(sub, node, "node " + node + " is not available");
   }
 
@@ -290,16 +293,18 @@ final class LogBroker {
           if (served[0] == null) {
             String id = request.getSubscriptionId();
             if (id.isBlank() || subscriptions.containsKey(id)) {
-              call.response().status(io.vertx.grpc.common.GrpcStatus.INVALID_ARGUMENT).statusMessage("a new subscription ID is required").end();
+              call.response().status(GrpcStatus.INVALID_ARGUMENT).statusMessage("a new subscription ID is required").end();
               return;
             }
             served[0] = new Subscription(id, s -> new ForwardedLogReader(id, call.response()), true, request);
             subscriptions.put(id, served[0]);
           }
           Subscription sub = served[0];
-          // Tasks this manager's view has not seen yet are asked for when it does (onTask), while following.
+          // Tasks this manager's view has not seen yet are asked for when it does (onTask), while following. A later
+          // subscription has a since of its own: a follow resumed after the node was lost.
           sub.tasks.addAll(request.getTaskIdsList());
-          askSelected(sub, request.getTaskIdsList().stream().map(t -> view.get(Kind.TASKS, t)).filter(t -> t != null).toList());
+          askSelected(sub, request.getTaskIdsList().stream().map(t -> view.get(Kind.TASKS, t)).filter(t -> t != null).toList(),
+              request.getSinceNanos());
         }
         case ACK -> {
           if (served[0] != null) ((ForwardedLogReader) served[0].reader).acked(msg.getAck().getNodeId());
