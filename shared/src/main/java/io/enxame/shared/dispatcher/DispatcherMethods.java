@@ -40,4 +40,10 @@ public final class DispatcherMethods {
 
   public static final ServiceMethod<JoinManagerResponse, JoinManagerRequest> JOIN_MANAGER_CLIENT = ServiceMethod.client(
       SERVICE, "JoinManager", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(JoinManagerResponse.newBuilder()));
+
+  public static final ServiceMethod<ManagerLogMessage, LogBatch> LOGS_SERVER = ServiceMethod.server(
+      SERVICE, "Logs", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(ManagerLogMessage.newBuilder()));
+
+  public static final ServiceMethod<LogBatch, ManagerLogMessage> LOGS_CLIENT = ServiceMethod.client(
+      SERVICE, "Logs", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(LogBatch.newBuilder()));
 }

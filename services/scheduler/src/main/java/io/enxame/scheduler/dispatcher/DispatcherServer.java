@@ -26,6 +26,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.grpc.client.GrpcClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
@@ -65,6 +67,8 @@ public final class DispatcherServer {
   private final LogBroker logs;
   private final PayloadDelivery payloads;
   private HttpServer server;
+  /** Reaches other managers' dispatchers (the log broker's forwarded subscriptions). */
+  private GrpcClient managerClient;
   private long heartbeatTimer = -1;
   private boolean stopping;
   private boolean tls;
@@ -79,7 +83,7 @@ public final class DispatcherServer {
     this.view = view;
     this.store = store;
     this.self = self;
-    this.logs = new LogBroker(vertx, view, sessions::get);
+    this.logs = new LogBroker(vertx, view, sessions::get, self);
     this.routes = new RouteTables(vertx, view);
     this.payloads = new PayloadDelivery(new VaultClient(vertx.eventBus()));
   }
@@ -97,10 +101,17 @@ public final class DispatcherServer {
       }
       routes.subscribe(call);
     });
+    grpc.callHandler(DispatcherMethods.LOGS_SERVER, call -> {
+      // Task logs go to the managers of this swarm only: the caller must be a manager the store still knows as one.
+      Optional<String> refused = this.tls ? notAManager(NodeTls.peer(call.connection())) : Optional.empty();
+      if (refused.isPresent()) call.response().status(GrpcStatus.PERMISSION_DENIED).statusMessage(refused.get()).end();
+      else logs.serveManager(call);
+    });
     new JoinCalls(vertx, view, self).register(grpc);
     heartbeatTimer = vertx.setPeriodic(1000, id -> expireSilentSessions());
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
-    return logs.start().compose(v -> vertx.createHttpServer(tls.map(t -> t.server(options)).orElse(options))
+    managerClient = tls.map(t -> GrpcClient.client(vertx, t.client(new HttpClientOptions()))).orElseGet(() -> GrpcClient.client(vertx));
+    return logs.start(managerClient, this.tls).compose(v -> vertx.createHttpServer(tls.map(t -> t.server(options)).orElse(options))
         .requestHandler(grpc).listen()).map(s -> {
           server = s;
           return s.actualPort();
@@ -114,7 +125,15 @@ public final class DispatcherServer {
     sessions.values().forEach(NodeSession::close);
     sessions.clear();
     routes.close();
-    return logsStopped.compose(v -> server == null ? Future.succeededFuture() : server.close());
+    return logsStopped.compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .compose(v -> managerClient == null ? Future.succeededFuture() : managerClient.close());
+  }
+
+  /** Why a caller may not read other nodes' task logs, if it may not: it needs a manager certificate of a manager node. */
+  private Optional<String> notAManager(Optional<NodeTls.Peer> peer) {
+    JsonObject node = peer.filter(NodeTls.Peer::manager).map(p -> view.get(Kind.NODES, p.nodeId())).orElse(null);
+    if (node != null && "manager".equals(Json.string(node, "Spec.Role"))) return Optional.empty();
+    return Optional.of("a manager certificate from this swarm's CA is required to read task logs through this dispatcher");
   }
 
   private long heartbeatMillis() {
@@ -251,6 +270,7 @@ public final class DispatcherServer {
         } else {
           NodeSession s = sessions.get(change.getString("id"));
           if (s != null) s.sendRole(Json.string(change.getJsonObject("object", new JsonObject()), "Spec.Role"));
+          logs.onNode(change.getString("id")); // a follow that lost the node finds it with its new holder
         }
         continue;
       }

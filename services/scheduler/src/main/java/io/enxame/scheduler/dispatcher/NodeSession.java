@@ -159,6 +159,11 @@ final class NodeSession {
   }
 
   void send(DispatcherMessage message) {
-    if (!closed) call.response().write(message);
+    if (closed) return;
+    try {
+      call.response().write(message);
+    } catch (IllegalStateException failed) {
+      closed = true; // the stream was reset; its end is on its way to the dispatcher
+    }
   }
 }
