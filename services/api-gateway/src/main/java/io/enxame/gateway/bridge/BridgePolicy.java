@@ -15,16 +15,23 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bridge's check of every frame a client sends, before the bridge's own address allow-list: over TLS the peer
  * must be one the manager's API serves ({@link ManagerPeers}); a query must name a readable kind and is rewritten to
  * just that ({@code kind}, and {@code id} for a get) without the frame's headers (which would set delivery options such
- * as the codec); registering is for {@link BridgeAddresses#CHANGES} only; publishing is never allowed. A refused frame
+ * as the codec); registering is for {@link BridgeAddresses#CHANGES} only, once per connection; publishing is never allowed. A refused frame
  * gets the bridge's error frame ({@code {"type":"err","message":"blocked by bridgeEvent handler"}}).
  */
 final class BridgePolicy implements Handler<BridgeEvent> {
   private final ManagerPeers peers;
+  /**
+   * Connections registered for the changes: the bridge keeps one consumer per address and connection, and a second
+   * register would replace it in its map without unregistering it, leaving a consumer that outlives the connection.
+   */
+  private final Set<NetSocket> following = ConcurrentHashMap.newKeySet();
 
   BridgePolicy(ManagerPeers peers) { this.peers = peers; }
 
@@ -35,14 +42,22 @@ final class BridgePolicy implements Handler<BridgeEvent> {
     admitted.onComplete(ar -> event.complete(ar.succeeded() && permits(event)));
   }
 
-  private static boolean permits(BridgeEvent event) {
-    JsonObject frame = event.getRawMessage();
+  private boolean permits(BridgeEvent event) {
+    boolean changes = BridgeAddresses.CHANGES.equals(event.getRawMessage().getValue("address"));
     return switch (event.type()) {
       case SOCKET_PING -> true;
-      case REGISTER, REGISTERED, UNREGISTER -> BridgeAddresses.CHANGES.equals(frame.getString("address"));
+      case REGISTER -> changes && follow(event.socket());
+      case REGISTERED -> changes;
+      case UNREGISTER -> changes && following.remove(event.socket());
       case SEND -> query(event);
       default -> false;
     };
+  }
+
+  private boolean follow(NetSocket socket) {
+    if (!following.add(socket)) return false;
+    socket.closeHandler(v -> following.remove(socket));
+    return true;
   }
 
   /** Keeps a query to a readable kind, reduced to its fields (the bridge then sends the frame as set here). */

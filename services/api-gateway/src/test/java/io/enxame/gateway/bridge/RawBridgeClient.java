@@ -1,5 +1,6 @@
 package io.enxame.gateway.bridge;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -41,8 +42,12 @@ final class RawBridgeClient implements AutoCloseable {
   /** Empty when the connection (its TLS handshake) failed. */
   static Optional<RawBridgeClient> tryConnect(Vertx vertx, NetClientOptions options, int port) {
     NetClient client = vertx.createNetClient(options);
+    Promise<RawBridgeClient> connected = Promise.promise();
+    // Connected and given its handlers on one event loop, in one go: a server that closes at once is not missed.
+    vertx.getOrCreateContext().runOnContext(v ->
+        client.connect(port, "127.0.0.1").map(socket -> new RawBridgeClient(client, socket)).onComplete(connected));
     try {
-      return Optional.of(new RawBridgeClient(client, client.connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS)));
+      return Optional.of(connected.future().await(10, TimeUnit.SECONDS));
     } catch (Exception e) {
       client.close();
       return Optional.empty();
