@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The bridge's check of every frame a client sends, before the bridge's own address allow-list: over TLS the peer
  * must be one the manager's API serves ({@link ManagerPeers}); a query must name a readable kind and is rewritten to
  * just that ({@code kind}, and {@code id} for a get) without the frame's headers (which would set delivery options such
- * as the codec); registering is for {@link BridgeAddresses#CHANGES} only, once per connection; publishing is never allowed. A refused frame
- * gets the bridge's error frame ({@code {"type":"err","message":"blocked by bridgeEvent handler"}}).
+ * as the codec); registering is for {@link BridgeAddresses#CHANGES} only, once per connection; publishing is never
+ * allowed. A refused frame gets the bridge's error frame ({@code {"type":"err","message":"blocked by bridgeEvent
+ * handler"}}).
  */
 final class BridgePolicy implements Handler<BridgeEvent> {
   private final ManagerPeers peers;
@@ -63,8 +64,7 @@ final class BridgePolicy implements Handler<BridgeEvent> {
   /** Keeps a query to a readable kind, reduced to its fields (the bridge then sends the frame as set here). */
   private static boolean query(BridgeEvent event) {
     JsonObject frame = event.getRawMessage();
-    String address = frame.getValue("address") instanceof String a ? a : null;
-    if (!BridgeAddresses.QUERIES.contains(address)) return false;
+    if (!(frame.getValue("address") instanceof String address) || !BridgeAddresses.QUERIES.contains(address)) return false;
     if (!(frame.getValue("body") instanceof JsonObject body) || !(body.getValue("kind") instanceof String kind)
         || !BridgeAddresses.readable(kind)) {
       return false;

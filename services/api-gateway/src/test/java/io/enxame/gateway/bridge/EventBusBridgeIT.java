@@ -143,6 +143,8 @@ class EventBusBridgeIT {
       }
       refused(client.request(Addresses.STORE_GET, new JsonObject().put("kind", "cluster").put("id", "any")));
       refused(client.request(Addresses.STORE_LIST, "services"));
+      client.send(new JsonObject().put("type", "send").put("body", new JsonObject().put("kind", "services")).put("replyAddress", "r"));
+      refused(client.next());
       client.send(new JsonObject().put("type", "publish").put("address", BridgeAddresses.CHANGES).put("body", new JsonObject()));
       refused(client.next());
       for (String address : List.of(Addresses.STORE_CHANGES, Addresses.CONTROL_PLANE_TRUST, Addresses.STORE_TX)) {
