@@ -86,7 +86,7 @@ public final class Enxame {
     boolean worker = Suite.isWorkerDataDir(options.dataDir());
     NodeIdentity id = identity(options);
     // A worker runs no control plane: its bus stays local.
-    Vertx vertx = options.clusterPort() < 0 || worker ? Vertx.vertx() : started("up", busCertificate(options, id)
+    Vertx vertx = options.clusterPort() == UpOptions.LOCAL_BUS || worker ? Vertx.vertx() : started("up", busCertificate(options, id)
         .compose(bus -> ClusteredBus.start(options.advertiseAddr(), options.clusterPort(), List.of(), bus)));
     CountDownLatch stopped = closeOnShutdown(vertx);
     // A demoted manager (or a joined worker) started with up carries on as the worker it is.
@@ -96,7 +96,7 @@ public final class Enxame {
         : Suite.up(vertx, options, id, Enxame::left).map(m -> "Enxame is ready: gateway on tcp://" + m.gatewayAddress() + ":"
             + m.gatewayPort() + " and with TLS on tcp://" + m.gatewayAddress() + ":" + m.gatewayTlsPort()
             + " (enxame client-bundle DIR) (node " + id.nodeId() + (id.fresh() ? ", new swarm" : "") + ", data in "
-            + options.dataDir() + (options.clusterPort() < 0 ? "" : ", clustered bus on " + options.advertiseAddr() + ":"
+            + options.dataDir() + (options.clusterPort() == UpOptions.LOCAL_BUS ? "" : ", clustered bus on " + options.advertiseAddr() + ":"
             + options.clusterPort()) + ")");
     String ready = started("up", started);
     System.out.println(ready);

@@ -74,7 +74,7 @@ public final class Suite {
         .compose(v -> ControlPlaneCertificates.gateway(vertx, o.dataDir(), id.nodeId(), gatewayIps))
         .compose(tls -> deploy(vertx, gateway, new JsonObject()
             .put("host", o.advertiseAddr()).put("port", o.gatewayPort()).put("nodeId", id.nodeId())
-            .put("tls", tls.toConfig()).put("tlsPort", o.tlsPort()), ids))
+            .put("tls", tls.toConfig()).put("tlsPort", o.tlsPort()).put("bridgePort", o.bridgePort()), ids))
         .compose(v -> {
           CertificateRenewal gatewayRenewal = ControlPlaneCertificates.gatewayRenewal(o.dataDir(), id.nodeId(), gatewayIps);
           return deploy(vertx, gatewayRenewal, new JsonObject(), ids)

@@ -3,36 +3,45 @@ package io.enxame.deploy;
 import java.nio.file.Path;
 
 /**
- * Options of {@code enxame up}: where state lives and which address and ports this node uses; {@code clusterPort}: the
- * manager's clustered bus (Hazelcast's port) that {@code enxame api-gateway} processes join, or -1 for a local bus.
+ * Options of {@code enxame up}: where state lives and which address and ports this node uses. {@code bridgePort}: the
+ * gateway's TCP event-bus bridge (-1: none); {@code clusterPort}: the manager's clustered bus (Hazelcast's port) that
+ * {@code enxame api-gateway} processes join, or -1 for a local bus.
  */
 record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispatcherPort, int raftPort, String dockerHost, int tlsPort,
-                 int clusterPort) {
+                 int bridgePort, int clusterPort) {
+  static final int NO_BRIDGE = -1;
+  static final int LOCAL_BUS = -1;
 
-  /** With the gateway's TLS port chosen by the OS (tests). */
+  /**
+   * Without the event-bus bridge, on a local bus (a manager that joined: {@code enxame join} has no {@code --bridge-port}
+   * or {@code --cluster-port} yet).
+   */
+  UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispatcherPort, int raftPort, String dockerHost, int tlsPort) {
+    this(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort, NO_BRIDGE, LOCAL_BUS);
+  }
+
+  /** With the gateway's TLS port chosen by the OS, no event-bus bridge, a local bus (tests). */
   UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispatcherPort, int raftPort, String dockerHost) {
     this(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, 0);
   }
 
-  /** On a local bus. */
-  UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispatcherPort, int raftPort, String dockerHost, int tlsPort) {
-    this(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort, -1);
-  }
-
   static final String USAGE = """
       Usage: enxame up [--data-dir DIR] [--advertise-addr IP|HOST] [--port N] [--tls-port N]
-                       [--dispatcher-port N] [--raft-port N] [--docker-host URI] [--cluster-port N]
+                       [--dispatcher-port N] [--raft-port N] [--bridge-port N|off] [--docker-host URI]
+                       [--cluster-port N]
 
       Runs a whole manager node in the foreground: the cluster store (Raft), the scheduler and
       dispatcher, the Docker API gateway on IP:N (default 127.0.0.1:2375, plaintext) and on IP:2376 with
-      client certificates from the swarm's CA (see enxame client-bundle), a node-agent for the local
-      Docker engine and the routing mesh (published ports listen on every interface). A fresh data dir
-      starts a new swarm; an existing one resumes it. With --cluster-port (Hazelcast's port, 5701 as
-      usual) the manager's event bus is clustered, over mutual TLS with certificates from the swarm's CA,
-      so that more gateways can run in their own processes (enxame api-gateway).""";
+      client certificates from the swarm's CA (see enxame client-bundle), the TCP event-bus bridge for
+      event-bus clients on IP:7000 (read-only; plaintext on a loopback IP, else TLS with those client
+      certificates), a node-agent for the local Docker engine and the routing mesh (published ports
+      listen on every interface). A fresh data dir starts a new swarm; an existing one resumes it.
+      With --cluster-port (Hazelcast's port, 5701 as usual) the manager's event bus is clustered, over
+      mutual TLS with certificates from the swarm's bus CA, so that more gateways can run in their own
+      processes (enxame api-gateway).""";
 
   static UpOptions defaults() {
-    return new UpOptions(Path.of(System.getProperty("user.home"), ".enxame"), "127.0.0.1", 2375, 2377, 2378, null, 2376, -1);
+    return new UpOptions(Path.of(System.getProperty("user.home"), ".enxame"), "127.0.0.1", 2375, 2377, 2378, null, 2376, 7000, LOCAL_BUS);
   }
 
   static UpOptions parse(String[] args) {
@@ -40,7 +49,7 @@ record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispat
     Path dataDir = d.dataDir;
     String advertise = d.advertiseAddr, dockerHost = d.dockerHost;
     int gatewayPort = d.gatewayPort, dispatcherPort = d.dispatcherPort, raftPort = d.raftPort, tlsPort = d.tlsPort,
-        clusterPort = d.clusterPort;
+        bridgePort = d.bridgePort, clusterPort = d.clusterPort;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : (i + 1 < args.length ? args[i + 1] : null);
@@ -55,11 +64,12 @@ record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispat
         case "--raft-port" -> raftPort = port(flag, value);
         case "--docker-host" -> dockerHost = value;
         case "--tls-port" -> tlsPort = port(flag, value);
+        case "--bridge-port" -> bridgePort = "off".equals(value) ? NO_BRIDGE : port(flag, value);
         case "--cluster-port" -> clusterPort = port(flag, value);
         default -> throw new IllegalArgumentException("unknown flag: " + flag);
       }
     }
-    return new UpOptions(dataDir, advertise, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort, clusterPort);
+    return new UpOptions(dataDir, advertise, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort, bridgePort, clusterPort);
   }
 
   static int port(String flag, String value) {

@@ -89,7 +89,7 @@ class ClusteredSuiteIT {
     // The manager as enxame up --cluster-port runs it.
     int hz = Ports.free();
     id = NodeIdentity.loadOrCreate(dataDir);
-    UpOptions up = new UpOptions(dataDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null, 0, hz);
+    UpOptions up = new UpOptions(dataDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null, 0, UpOptions.NO_BRIDGE, hz);
     Vertx manager = clustered(hz, List.of(), Suite.busCertificate(up, id));
     Suite.Manager m = await(Suite.up(manager, up, id));
     DockerCli managerCli = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + m.gatewayPort());

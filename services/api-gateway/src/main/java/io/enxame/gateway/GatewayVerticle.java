@@ -1,5 +1,6 @@
 package io.enxame.gateway;
 
+import io.enxame.gateway.bridge.EventBusBridge;
 import io.enxame.gateway.events.EventLog;
 import io.enxame.gateway.events.EventRoutes;
 import io.enxame.gateway.http.CommonHeaders;
@@ -14,8 +15,6 @@ import io.enxame.gateway.swarm.SwarmRoutes;
 import io.enxame.gateway.system.SystemRoutes;
 import io.enxame.gateway.tasks.TaskRoutes;
 import io.enxame.shared.crypto.SealedBox;
-import io.enxame.shared.bus.Failures;
-import io.enxame.shared.model.Json;
 import io.enxame.shared.model.Kind;
 import io.vertx.ext.web.RoutingContext;
 import io.enxame.shared.store.StoreClient;
@@ -30,35 +29,42 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * api-gateway: the Docker Engine API (swarm subset) over HTTP. It holds no state of its own and
- * reaches the rest of Enxame only through the store's and the secrets service's event-bus APIs.
+ * api-gateway: the Docker Engine API (swarm subset) over HTTP and, with a {@code bridgePort}, the TCP event-bus bridge
+ * ({@link EventBusBridge}). It holds no state of its own and reaches the rest of Enxame only through the store's and
+ * the secrets service's event-bus APIs.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final long BODY_LIMIT = 16 * 1024 * 1024;
-
-  static final String MANAGER_ONLY = "This node is not a swarm manager. Worker certificates cannot use the manager's API.";
 
   private HttpServer server;
   private EventLog events;
   /** In memory only: configs' data is released to this key for inspect, so it is not in plaintext on the bus. */
   private final SealedBox.KeyPair configKey = SealedBox.generate();
   private HttpServer tlsServer;
+  private EventBusBridge bridge;
 
   @Override
   public Future<?> start() {
     GatewayConfig cfg = GatewayConfig.fromJson(config());
     StoreClient store = new StoreClient(vertx.eventBus());
+    ManagerPeers peers = new ManagerPeers(store);
     events = new EventLog(vertx, store);
     return events.start()
-        .compose(v -> vertx.createHttpServer().requestHandler(router(cfg, store, false)).listen(cfg.port(), cfg.host()))
+        .compose(v -> vertx.createHttpServer().requestHandler(router(cfg, store, null)).listen(cfg.port(), cfg.host()))
         .onSuccess(s -> server = s)
-        .compose(s -> cfg.tls().map(tls -> listenTls(cfg, tls, store)).orElse(Future.succeededFuture()));
+        .compose(s -> cfg.tls().map(tls -> listenTls(cfg, tls, store, peers)).orElse(Future.succeededFuture()))
+        .compose(s -> cfg.bridgePort() < 0 ? Future.succeededFuture() : startBridge(cfg, peers));
+  }
+
+  private Future<Void> startBridge(GatewayConfig cfg, ManagerPeers peers) {
+    bridge = new EventBusBridge(vertx, peers, cfg.host(), cfg.bridgePort(), cfg.bridgeTlsFiles());
+    return bridge.start();
   }
 
   /** 2376: client certificates required and verified against the swarm's root; only managers' are served. */
-  private Future<HttpServer> listenTls(GatewayConfig cfg, NodeTls tls, StoreClient store) {
+  private Future<HttpServer> listenTls(GatewayConfig cfg, NodeTls tls, StoreClient store, ManagerPeers peers) {
     HttpServerOptions options = tls.server(new HttpServerOptions()).setUseAlpn(false).setClientAuth(ClientAuth.REQUIRED);
-    return vertx.createHttpServer(options).requestHandler(router(cfg, store, true)).listen(cfg.tlsPort(), cfg.host())
+    return vertx.createHttpServer(options).requestHandler(router(cfg, store, peers)).listen(cfg.tlsPort(), cfg.host())
         .onSuccess(s -> tlsServer = s);
   }
 
@@ -72,9 +78,15 @@ public final class GatewayVerticle extends VerticleBase {
     return tlsServer == null ? -1 : tlsServer.actualPort();
   }
 
+  /** The event-bus bridge's port, or -1 without a bridge. */
+  public int actualBridgePort() {
+    return bridge == null ? -1 : bridge.actualPort();
+  }
+
   @Override
   public Future<?> stop() {
-    return events == null ? Future.succeededFuture() : events.stop();
+    Future<Void> bridgeStopped = bridge == null ? Future.succeededFuture() : bridge.stop();
+    return bridgeStopped.eventually(() -> events == null ? Future.succeededFuture() : events.stop());
   }
 
   /** The port actually bound: differs from the configured one when that was 0. */
@@ -82,30 +94,22 @@ public final class GatewayVerticle extends VerticleBase {
     return server == null ? -1 : server.actualPort();
   }
 
-  private Router router(GatewayConfig cfg, StoreClient store, boolean managersOnly) {
+  /** @param peers null on the plaintext port; on the TLS port, whom it serves */
+  private Router router(GatewayConfig cfg, StoreClient store, ManagerPeers peers) {
     Router router = Router.router(vertx);
-    if (managersOnly) {
+    if (peers != null) {
       router.route().handler(ctx -> {
-        NodeTls.Peer peer = NodeTls.peer(ctx.request().connection()).filter(NodeTls.Peer::manager).orElse(null);
-        if (peer == null) {
-          forbidden(ctx, MANAGER_ONLY);
-        } else if (peer.user()) {
-          ctx.next();
-        } else {
-          // A node's manager certificate serves only while the node is a manager of the swarm: one demoted and
-          // removed keeps a valid certificate until it expires, as on the dispatcher, where sessions are refused.
-          // The body waits (paused) for the body handler, which comes after this look-up.
-          ctx.request().pause();
-          store.get(Kind.NODES, peer.nodeId()).onComplete(ar -> {
-            if (ar.succeeded() && "manager".equals(Json.string(ar.result(), "Spec.Role"))) {
-              ctx.next();
-              return;
-            }
-            ctx.request().resume();
-            if (ar.failed() && Failures.statusOf(ar.cause()) != Failures.NOT_FOUND) ctx.fail(ar.cause());
-            else forbidden(ctx, "node " + peer.nodeId() + " is not a manager of this swarm");
-          });
-        }
+        // The body waits (paused) for the body handler, which comes after the peer's look-up in the store.
+        ctx.request().pause();
+        peers.admit(NodeTls.peer(ctx.request().connection())).onComplete(ar -> {
+          if (ar.succeeded()) {
+            ctx.next();
+            return;
+          }
+          ctx.request().resume();
+          if (ManagerPeers.refused(ar.cause())) forbidden(ctx, ar.cause().getMessage());
+          else ctx.fail(ar.cause());
+        });
       });
     }
     router.route().handler(new CommonHeaders());

@@ -85,7 +85,8 @@ class AutolockCliIT {
   }
 
   private void restartStore(Vertx vertx) throws Exception {
-    fixture = new GatewayFixture.Running(fixture.port(), fixture.restartStore(vertx).await(20, TimeUnit.SECONDS), fixture.storeConfig());
+    fixture = new GatewayFixture.Running(fixture.port(), fixture.restartStore(vertx).await(20, TimeUnit.SECONDS), fixture.storeConfig(),
+        fixture.gateway());
   }
 
   private static String key(String out) {

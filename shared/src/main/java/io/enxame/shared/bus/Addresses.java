@@ -3,7 +3,8 @@ package io.enxame.shared.bus;
 /**
  * Every event-bus address of the suite, in one place. Request/reply addresses carry JSON bodies
  * described on each constant; failures come back as {@link io.vertx.core.eventbus.ReplyException}
- * whose failure code is an HTTP status (see {@link Failures}).
+ * whose failure code is an HTTP status (see {@link Failures}). Event-bus clients reach only the few that
+ * {@link BridgeAddresses} lists, through the gateway's TCP bridge.
  */
 public final class Addresses {
   private Addresses() {}

@@ -31,17 +31,20 @@ public final class GatewayFixture {
   public static Future<Integer> start(Vertx vertx) { return startWithStore(vertx).map(Running::port); }
 
   /** The gateway's port and the store's deployment, for tests that restart the store on its data dir. */
-  public record Running(int port, String storeDeployment, JsonObject storeConfig) {
+  public record Running(int port, String storeDeployment, JsonObject storeConfig, GatewayVerticle gateway) {
     public Future<String> restartStore(Vertx vertx) {
       return vertx.undeploy(storeDeployment)
           .compose(v -> vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(storeConfig)));
     }
   }
 
-  public static Future<Running> startWithStore(Vertx vertx) {
+  public static Future<Running> startWithStore(Vertx vertx) { return startWithStore(vertx, new JsonObject()); }
+
+  /** @param gatewayConfig added to the gateway's config (e.g. {@code bridgePort}) */
+  public static Future<Running> startWithStore(Vertx vertx, JsonObject gatewayConfig) {
     StoreClient store = new StoreClient(vertx.eventBus());
     GatewayVerticle gateway = new GatewayVerticle();
-    JsonObject config = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("nodeId", SELF);
+    JsonObject config = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("nodeId", SELF).mergeIn(gatewayConfig);
     JsonObject storeConfig;
     try {
       storeConfig = new JsonObject().put("nodeId", "store1").put("initSwarm", false).put("raftPort", Ports.free())
@@ -55,7 +58,7 @@ public final class GatewayFixture {
                 StoreOp.create(Kind.NODES, node(WORKER, "worker-1", "worker", "ready")),
                 StoreOp.create(Kind.NODES, node(GONE, "worker-2", "worker", "down")))
             .compose(tx -> vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)))
-            .map(id -> new Running(gateway.actualPort(), storeId, storeConfig)));
+            .map(id -> new Running(gateway.actualPort(), storeId, storeConfig, gateway)));
   }
 
   public static JsonObject cluster() {
