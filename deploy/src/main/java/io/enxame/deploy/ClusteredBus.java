@@ -50,7 +50,8 @@ final class ClusteredBus {
     // Only on this process's address, not on every interface (Hazelcast's default).
     hz.setProperty("hazelcast.socket.bind.any", "false");
     hz.getNetworkConfig().setPort(port == 0 ? DEFAULT_PORT : port).setPortAutoIncrement(port == 0);
-    hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(host);
+    // The address itself, not an interface match: a loopback alias such as 127.0.0.2 is no interface's address.
+    hz.setProperty("hazelcast.local.localAddress", host);
     hz.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
     var tcp = hz.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true);
     seeds.forEach(s -> tcp.addMember(HostPort.parse(s).toString()));
