@@ -50,6 +50,18 @@ time_replacement() { # host restart-delay -> ms
   echo $((t1 - t0))
 }
 
+# The engine's own floor for a replacement: the same container created and started directly (`docker run -d`,
+# as the agents do: create then start), observed the same way, from the call until `docker ps` lists it.
+time_engine_start() { # -> ms
+  local name="floor$RANDOM" t0 t1
+  t0=$(now_ms)
+  docker run -d --init --label enxame-bench=1 --name "$name" "$image" sleep 600 >/dev/null
+  until [ -n "$(docker ps -q --filter "name=^/$name\$")" ]; do sleep 0.1; done
+  t1=$(now_ms)
+  docker rm -f "$name" >/dev/null
+  echo $((t1 - t0))
+}
+
 start_enxame
 start_swarm
 
@@ -83,3 +95,6 @@ for what in update "replace 0s" "replace 5s"; do
   esac
   row "$label" "${e[@]}" -- "${s[@]}"
 done
+f=(); for _ in $(seq "$runs"); do f+=("$(time_engine_start)"); done
+echo
+echo "engine floor (docker run -d of the same container, until docker ps lists it): median $(median "${f[@]}") ms (${f[*]})"
