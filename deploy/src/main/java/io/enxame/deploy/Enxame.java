@@ -94,7 +94,7 @@ public final class Enxame {
         ? Suite.resumeWorker(vertx, id, options, Enxame::left).map(n -> "This node is a worker of its swarm: it runs tasks"
             + " and has no gateway (node " + id.nodeId() + ", data in " + options.dataDir() + ")")
         : Suite.up(vertx, options, id, Enxame::left).map(m -> "Enxame is ready: gateway on tcp://" + m.gatewayAddress() + ":"
-            + m.gatewayPort() + " and with TLS on tcp://" + m.gatewayAddress() + ":" + m.gatewayTlsPort()
+            + m.gatewayPort() + " and with TLS on tcp://" + m.gatewayTlsAddress() + ":" + m.gatewayTlsPort()
             + " (enxame client-bundle DIR) (node " + id.nodeId() + (id.fresh() ? ", new swarm" : "") + ", data in "
             + options.dataDir() + (options.clusterPort() == UpOptions.LOCAL_BUS ? "" : ", clustered bus on " + options.advertiseAddr() + ":"
             + options.clusterPort()) + ")");
@@ -170,7 +170,7 @@ public final class Enxame {
     if (options == null) return;
     GatewayProcess.Started g = started("api-gateway", GatewayProcess.start(options));
     CountDownLatch stopped = closeOnShutdown(g.vertx());
-    System.out.println("Enxame gateway is ready: tcp://" + options.advertiseAddr() + ":" + g.port() + " and with TLS on tcp://"
+    System.out.println("Enxame gateway is ready: tcp://" + g.host() + ":" + g.port() + " and with TLS on tcp://"
         + options.advertiseAddr() + ":" + g.tlsPort() + " (manager " + g.managerNodeId() + ", bus " + options.cluster()
         + ", data in " + options.dataDir() + ")");
     System.out.flush();

@@ -1,6 +1,7 @@
 package io.enxame.deploy;
 
 import io.enxame.agent.NodeAgentVerticle;
+import io.enxame.gateway.GatewayConfig;
 import io.enxame.gateway.GatewayVerticle;
 import io.enxame.mesh.MeshVerticle;
 import io.enxame.scheduler.SchedulerVerticle;
@@ -32,11 +33,11 @@ public final class Suite {
   private Suite() {}
 
   /**
-   * Where the control plane ended up listening (ports may have been chosen by the OS), and its deployments in the
-   * order they were made.
+   * Where the control plane ended up listening (ports may have been chosen by the OS; the gateway's plaintext port on
+   * loopback only, its TLS port on the advertised address), and its deployments in the order they were made.
    */
-  public record Manager(String gatewayAddress, int gatewayPort, String dispatcherAddress, int dispatcherPort, int gatewayTlsPort,
-                        List<String> deployments) {}
+  public record Manager(String gatewayAddress, int gatewayPort, String gatewayTlsAddress, int gatewayTlsPort, String dispatcherAddress,
+                        int dispatcherPort, List<String> deployments) {}
 
   /** A node's own services: their deployments, the agent, and the renewal of the node's certificate. */
   record Node(List<String> deployments, NodeAgentVerticle agent, CertificateRenewal renewal) {}
@@ -80,8 +81,8 @@ public final class Suite {
           return deploy(vertx, gatewayRenewal, new JsonObject(), ids)
               .compose(d -> deploy(vertx, new TrustFollower.ControlPlane(gatewayRenewal, o.dataDir()), new JsonObject(), ids));
         })
-        .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort(), gateway.actualTlsPort(),
-            List.copyOf(ids)));
+        .map(v -> new Manager(GatewayConfig.plaintextHost(o.advertiseAddr()), gateway.actualPort(), o.advertiseAddr(),
+            gateway.actualTlsPort(), o.advertiseAddr(), scheduler.dispatcherPort(), List.copyOf(ids)));
   }
 
   /**

@@ -29,7 +29,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * api-gateway: the Docker Engine API (swarm subset) over HTTP and, with a {@code bridgePort}, the TCP event-bus bridge
+ * api-gateway: the Docker Engine API (swarm subset) over HTTP (plaintext on loopback only, TLS on the advertised
+ * address: {@link GatewayConfig}) and, with a {@code bridgePort}, the TCP event-bus bridge
  * ({@link EventBusBridge}). It holds no state of its own and reaches the rest of Enxame only through the store's and
  * the secrets service's event-bus APIs.
  */
@@ -50,7 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
     ManagerPeers peers = new ManagerPeers(store);
     events = new EventLog(vertx, store);
     return events.start()
-        .compose(v -> vertx.createHttpServer().requestHandler(router(cfg, store, null)).listen(cfg.port(), cfg.host()))
+        .compose(v -> vertx.createHttpServer().requestHandler(router(cfg, store, null)).listen(cfg.port(), cfg.plaintextHost()))
         .onSuccess(s -> server = s)
         .compose(s -> cfg.tls().map(tls -> listenTls(cfg, tls, store, peers)).orElse(Future.succeededFuture()))
         .compose(s -> cfg.bridgePort() < 0 ? Future.succeededFuture() : startBridge(cfg, peers));
