@@ -15,6 +15,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  * clustered event bus and the dispatcher's gRPC port.
  */
 public final class Suite {
+  private static final Logger LOG = LoggerFactory.getLogger(Suite.class);
+
   private Suite() {}
 
   /**
@@ -46,7 +50,8 @@ public final class Suite {
 
   /**
    * The control plane; {@code joining}: the keys of the swarm this manager joins (its store then joins the swarm's
-   * Raft group), or null to start a new swarm or resume the one in the data dir.
+   * Raft group), or null to start a new swarm or resume the one in the data dir. A control plane that fails to start
+   * is undeployed again, so that nothing of it (its gateway's port, say) stays behind.
    */
   static Future<Manager> manager(Vertx vertx, UpOptions o, NodeIdentity id, NodeJoin.ManagerKeys joining) {
     JsonObject store = new JsonObject()
@@ -82,7 +87,8 @@ public final class Suite {
               .compose(d -> deploy(vertx, new TrustFollower.ControlPlane(gatewayRenewal, o.dataDir()), new JsonObject(), ids));
         })
         .map(v -> new Manager(GatewayConfig.plaintextHost(o.advertiseAddr()), gateway.actualPort(), o.advertiseAddr(),
-            gateway.actualTlsPort(), o.advertiseAddr(), scheduler.dispatcherPort(), List.copyOf(ids)));
+            gateway.actualTlsPort(), o.advertiseAddr(), scheduler.dispatcherPort(), List.copyOf(ids)))
+        .recover(e -> undeploy(vertx, ids).transform(v -> Future.<Manager>failedFuture(e)));
   }
 
   /**
@@ -176,6 +182,20 @@ public final class Suite {
       return keys.compose(k -> manager(vertx, o.up(), id, k))
           .compose(m -> followedNode(vertx, id, m, o.up(), onLeft));
     }).map(id));
+  }
+
+  /** Undeploys these deployments, last deployed first (a gateway stops taking calls before the store it needs goes); a failure is logged and the rest go on. */
+  static Future<Void> undeploy(Vertx vertx, List<String> deployments) {
+    Future<Void> done = Future.succeededFuture();
+    List<String> ids = List.copyOf(deployments);
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      String id = ids.get(i);
+      done = done.compose(v -> vertx.undeploy(id).recover(e -> {
+        LOG.warn("undeploying {} failed: {}", id, e.getMessage());
+        return Future.succeededFuture();
+      }));
+    }
+    return done;
   }
 
   private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config) {

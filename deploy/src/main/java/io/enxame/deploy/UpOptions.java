@@ -25,6 +25,11 @@ record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispat
     this(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, 0);
   }
 
+  /** The same options with the plaintext API on {@code port} (a port the OS chose, kept for the node's next API). */
+  UpOptions withGatewayPort(int port) {
+    return new UpOptions(dataDir, advertiseAddr, port, dispatcherPort, raftPort, dockerHost, tlsPort, bridgePort, clusterPort);
+  }
+
   static final String USAGE = """
       Usage: enxame up [--data-dir DIR] [--advertise-addr IP|HOST] [--port N] [--tls-port N]
                        [--dispatcher-port N] [--raft-port N] [--bridge-port N|off] [--docker-host URI]
