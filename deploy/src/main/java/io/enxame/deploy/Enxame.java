@@ -92,9 +92,9 @@ public final class Enxame {
     // A demoted manager (or a joined worker) started with up carries on as the worker it is.
     Future<String> started = worker
         ? Suite.resumeWorker(vertx, id, options, Enxame::left).map(n -> "This node is a worker of its swarm: it runs tasks"
-            + " and has no gateway (node " + id.nodeId() + ", data in " + options.dataDir() + ")")
+            + " and serves a worker's Docker API (node " + id.nodeId() + ", data in " + options.dataDir() + ")")
         : Suite.up(vertx, options, id, Enxame::left).map(m -> "Enxame is ready: gateway on tcp://" + m.gatewayAddress() + ":"
-            + m.gatewayPort() + " and with TLS on tcp://" + m.gatewayAddress() + ":" + m.gatewayTlsPort()
+            + m.gatewayPort() + " and with TLS on tcp://" + m.gatewayTlsAddress() + ":" + m.gatewayTlsPort()
             + " (enxame client-bundle DIR) (node " + id.nodeId() + (id.fresh() ? ", new swarm" : "") + ", data in "
             + options.dataDir() + (options.clusterPort() == UpOptions.LOCAL_BUS ? "" : ", clustered bus on " + options.advertiseAddr() + ":"
             + options.clusterPort()) + ")");
@@ -170,7 +170,7 @@ public final class Enxame {
     if (options == null) return;
     GatewayProcess.Started g = started("api-gateway", GatewayProcess.start(options));
     CountDownLatch stopped = closeOnShutdown(g.vertx());
-    System.out.println("Enxame gateway is ready: tcp://" + options.advertiseAddr() + ":" + g.port() + " and with TLS on tcp://"
+    System.out.println("Enxame gateway is ready: tcp://" + g.host() + ":" + g.port() + " and with TLS on tcp://"
         + options.advertiseAddr() + ":" + g.tlsPort() + " (manager " + g.managerNodeId() + ", bus " + options.cluster()
         + ", data in " + options.dataDir() + ")");
     System.out.flush();
@@ -197,7 +197,7 @@ public final class Enxame {
     }
   }
 
-  /** {@code docker swarm leave --force} on this manager: its node has left the swarm, so the process ends. */
+  /** {@code docker swarm leave} (a manager's with {@code --force}): this node has left the swarm, so the process ends. */
   private static void left() {
     System.out.println("Node left the swarm.");
     System.out.flush();

@@ -21,8 +21,9 @@ record GatewayOptions(String token, String manager, String cluster, Path dataDir
       token (docker swarm join-token -q manager), checking the manager's root CA against the token's digest,
       and keeps it in DIR/certificates (default ~/.enxame-gateway); later starts need no token. The gateway
       then joins the manager's clustered event bus at --cluster (default MANAGER's host, port 5701) over
-      mutual TLS, and serves the Docker API on IP:--port (2375, plaintext) and IP:--tls-port (2376, client
-      certificates from the swarm's CA). Start as many as you need: each is stateless.""";
+      mutual TLS, and serves the Docker API in plaintext on --port (2375) of loopback only (of IP when it is a
+      loopback address, else of 127.0.0.1) and on IP:--tls-port (2376, client certificates from the swarm's
+      CA). Start as many as you need: each is stateless.""";
 
   static GatewayOptions parse(String[] args) {
     String token = null, manager = null, cluster = null, advertise = "127.0.0.1";

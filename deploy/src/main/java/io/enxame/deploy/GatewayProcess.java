@@ -1,5 +1,6 @@
 package io.enxame.deploy;
 
+import io.enxame.gateway.GatewayConfig;
 import io.enxame.gateway.GatewayVerticle;
 import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.dispatcher.IssueNodeCertificateRequest;
@@ -34,7 +35,7 @@ final class GatewayProcess {
   private static final DeliveryOptions PROBE = new DeliveryOptions().setSendTimeout(10_000);
 
   /** A running gateway process: its Vert.x (clustered), who it is, and where it listens. */
-  record Started(Vertx vertx, String componentId, String managerNodeId, int port, int tlsPort) {}
+  record Started(Vertx vertx, String componentId, String managerNodeId, String host, int port, int tlsPort) {}
 
   /** What the first start received, kept in the data dir beside the certificate. */
   private record Identity(String componentId, String managerNodeId) {}
@@ -66,7 +67,8 @@ final class GatewayProcess {
             : "the manager's bus at " + o.cluster() + " does not answer: " + e.getMessage())))
         .compose(v -> vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)))
         .compose(v -> vertx.deployVerticle(ControlPlaneCertificates.renewal("gateway certificate", tls, id.componentId(), ips)))
-        .map(v -> new Started(vertx, id.componentId(), id.managerNodeId(), gateway.actualPort(), gateway.actualTlsPort()));
+        .map(v -> new Started(vertx, id.componentId(), id.managerNodeId(), GatewayConfig.plaintextHost(o.advertiseAddr()),
+            gateway.actualPort(), gateway.actualTlsPort()));
   }
 
   /** The identity in the data dir, or a new one signed by the manager's CA for the token (on a Vert.x of its own). */

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 record JoinOptions(String token, String manager, Path dataDir, String advertiseAddr, String dockerHost,
                    int gatewayPort, int tlsPort, int dispatcherPort, int raftPort) {
 
-  /** A worker's options (tests): a manager's ports at their defaults. */
+  /** A worker's options (tests): its Docker API on a port the OS chooses, a manager's other ports at their defaults. */
   JoinOptions(String token, String manager, Path dataDir, String advertiseAddr, String dockerHost) {
-    this(token, manager, dataDir, advertiseAddr, dockerHost, 2375, 2376, 2377, 2378);
+    this(token, manager, dataDir, advertiseAddr, dockerHost, 0, 2376, 2377, 2378);
   }
 
   /** The options of the control plane a manager runs. */
@@ -25,8 +25,10 @@ record JoinOptions(String token, String manager, Path dataDir, String advertiseA
       node's agent in the foreground. The node checks the manager's root CA against the digest in the token,
       sends a certificate signing request with the token and keeps the certificate it receives in
       DIR/certificates (default ~/.enxame-node). A data dir that has joined already resumes without a token.
+      A worker serves a worker's Docker API (docker info, docker swarm leave; the swarm's state only on a
+      manager) in plaintext on --port (2375) of IP when it is a loopback address, else of 127.0.0.1.
       With the manager token the node also runs a manager's control plane: its store joins the swarm's Raft
-      group (on IP:--raft-port, default 2378), and it serves the Docker API on IP:--port (2375) and
+      group (on IP:--raft-port, default 2378), and it serves the Docker API on that plaintext port and on
       IP:--tls-port (2376) and a dispatcher on IP:--dispatcher-port (2377).""";
 
   static JoinOptions parse(String[] args) {

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A manager's watch on its own role. When the store says its node is now a worker ({@code docker node demote}), the
@@ -30,10 +30,11 @@ import java.util.List;
  * the client bundle), and the node's certificate is renewed, now with the worker role. The node-agent and the mesh
  * carry on: their sessions move to another manager, as when a manager goes away.
  *
- * <p>It also serves {@link Addresses#NODE_LEAVE} ({@code docker swarm leave --force} on this manager): the member
- * leaves the Raft group even if that loses quorum (a last manager takes the swarm with it), the control plane and the
- * node's services stop, the node's task containers are removed, the swarm's state is erased from the data dir, and
- * the process is told ({@code onLeft}: {@code enxame} then exits).
+ * <p>It also carries out {@code docker swarm leave --force} on this manager ({@link #leave}, asked by the node's
+ * {@link PromotionFollower}, which serves {@link Addresses#NODE_LEAVE}): the member leaves the Raft group even if that
+ * loses quorum (a last manager takes the swarm with it), then the node departs as any node does ({@link Departure}:
+ * its task containers removed, the control plane and the node's services stopped, the swarm's state erased from the
+ * data dir), and the process is told ({@code onLeft}: {@code enxame} then exits).
  */
 final class RoleFollower extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RoleFollower.class);
@@ -49,8 +50,8 @@ final class RoleFollower extends VerticleBase {
   private final Runnable onLeft;
   private final Promise<Void> steppedDown = Promise.promise();
   private MessageConsumer<JsonObject> changes;
-  private MessageConsumer<JsonObject> leaves;
-  private boolean stepping;
+  /** Stepping down or leaving: once only. Set from the node's PromotionFollower too (another event loop). */
+  private final AtomicBoolean stepping = new AtomicBoolean();
 
   /**
    * @param controlPlane the control plane's deployment IDs, in the order they were deployed
@@ -70,15 +71,6 @@ final class RoleFollower extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    leaves = vertx.eventBus().localConsumer(Addresses.NODE_LEAVE, m -> {
-      if (stepping) {
-        m.fail(503, "this node is already leaving its manager role");
-        return;
-      }
-      stepping = true;
-      m.reply(new JsonObject());
-      vertx.setTimer(HANDOVER_DELAY_MS, t -> leave());
-    });
     // Demoted while this process was down: no change will say so, the stored role does.
     checkStoredRole(STARTUP_CHECKS);
     changes = vertx.eventBus().consumer(Addresses.STORE_CHANGES, m -> {
@@ -97,7 +89,7 @@ final class RoleFollower extends VerticleBase {
     new StoreClient(vertx.eventBus()).get(Kind.NODES, nodeId).onComplete(ar -> {
       if (ar.succeeded()) {
         if ("worker".equals(Json.string(ar.result(), "Spec.Role"))) stepDown();
-      } else if (triesLeft > 1 && !stepping) {
+      } else if (triesLeft > 1 && !stepping.get()) {
         vertx.setTimer(1_000, t -> checkStoredRole(triesLeft - 1));
       }
     });
@@ -105,12 +97,20 @@ final class RoleFollower extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (leaves != null) leaves.unregister();
     return changes == null ? Future.succeededFuture() : changes.unregister();
   }
 
-  /** {@code docker swarm leave --force}: out of the group, everything stopped and erased. */
-  private void leave() {
+  /**
+   * {@code docker swarm leave --force}: false when this manager is stepping down or leaving already. Otherwise, after a
+   * moment for the answer to go out: out of the Raft group, then the node departs ({@link Departure}).
+   */
+  boolean leave() {
+    if (!stepping.compareAndSet(false, true)) return false;
+    vertx.setTimer(HANDOVER_DELAY_MS, t -> leaveNow());
+    return true;
+  }
+
+  private void leaveNow() {
     LOG.info("node {} leaves the swarm", nodeId);
     StoreClient store = new StoreClient(vertx.eventBus());
     store.members()
@@ -119,29 +119,14 @@ final class RoleFollower extends VerticleBase {
           LOG.warn("node {}: its member could not be taken out of the Raft group: {}", nodeId, e.getMessage());
           return Future.succeededFuture();
         })
-        // The agent first, so that it does not move its session to another manager when this one's goes.
-        .compose(v -> node.agent().leaveSwarm().recover(e -> {
-          LOG.warn("node {}: its tasks could not all be removed: {}", nodeId, e.getMessage());
-          return Future.succeededFuture();
-        }))
-        .compose(v -> undeploy(new ArrayList<>(controlPlane)))
-        .compose(v -> undeploy(new ArrayList<>(node.deployments())))
-        .compose(v -> vertx.executeBlocking(() -> {
-          eraseSwarm(dataDir);
-          return null;
-        }, false))
-        .onComplete(ar -> {
-          if (ar.failed()) LOG.warn("node {}: leaving did not finish: {}", nodeId, ar.cause().getMessage());
-          else LOG.info("node {} left the swarm", nodeId);
-          onLeft.run();
-        });
+        .compose(v -> Departure.leave(vertx, nodeId, dataDir, node, controlPlane))
+        .onComplete(ar -> onLeft.run());
   }
 
   private void stepDown() {
-    if (stepping) return;
-    stepping = true;
+    if (!stepping.compareAndSet(false, true)) return;
     LOG.info("node {} was demoted: handing its control plane over, it carries on as a worker", nodeId);
-    vertx.setTimer(HANDOVER_DELAY_MS, t -> undeploy(new ArrayList<>(controlPlane))
+    vertx.setTimer(HANDOVER_DELAY_MS, t -> Suite.undeploy(vertx, controlPlane)
         .compose(v -> vertx.executeBlocking(() -> {
           erase(dataDir);
           return null;
@@ -150,18 +135,6 @@ final class RoleFollower extends VerticleBase {
         .onSuccess(v -> LOG.info("node {} is a worker now: its certificate says so", nodeId))
         .onFailure(e -> LOG.warn("node {}: stepping down did not finish: {}", nodeId, e.getMessage()))
         .onComplete(steppedDown));
-  }
-
-  /** Last deployed first: the gateway stops taking calls before the store they need goes away. */
-  private Future<Void> undeploy(List<String> left) {
-    if (left.isEmpty()) return Future.succeededFuture();
-    String last = left.remove(left.size() - 1);
-    return vertx.undeploy(last)
-        .recover(e -> {
-          LOG.warn("undeploying {} failed: {}", last, e.getMessage());
-          return Future.succeededFuture();
-        })
-        .compose(v -> undeploy(left));
   }
 
   /** What only a manager keeps in its data dir; the node's identity, certificate and managers list stay. */

@@ -1,6 +1,7 @@
 package io.enxame.deploy;
 
 import io.enxame.agent.NodeAgentVerticle;
+import io.enxame.gateway.GatewayConfig;
 import io.enxame.gateway.GatewayVerticle;
 import io.enxame.mesh.MeshVerticle;
 import io.enxame.scheduler.SchedulerVerticle;
@@ -14,6 +15,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +32,16 @@ import java.util.concurrent.TimeUnit;
  * clustered event bus and the dispatcher's gRPC port.
  */
 public final class Suite {
+  private static final Logger LOG = LoggerFactory.getLogger(Suite.class);
+
   private Suite() {}
 
   /**
-   * Where the control plane ended up listening (ports may have been chosen by the OS), and its deployments in the
-   * order they were made.
+   * Where the control plane ended up listening (ports may have been chosen by the OS; the gateway's plaintext port on
+   * loopback only, its TLS port on the advertised address), and its deployments in the order they were made.
    */
-  public record Manager(String gatewayAddress, int gatewayPort, String dispatcherAddress, int dispatcherPort, int gatewayTlsPort,
-                        List<String> deployments) {}
+  public record Manager(String gatewayAddress, int gatewayPort, String gatewayTlsAddress, int gatewayTlsPort, String dispatcherAddress,
+                        int dispatcherPort, List<String> deployments) {}
 
   /** A node's own services: their deployments, the agent, and the renewal of the node's certificate. */
   record Node(List<String> deployments, NodeAgentVerticle agent, CertificateRenewal renewal) {}
@@ -45,7 +50,8 @@ public final class Suite {
 
   /**
    * The control plane; {@code joining}: the keys of the swarm this manager joins (its store then joins the swarm's
-   * Raft group), or null to start a new swarm or resume the one in the data dir.
+   * Raft group), or null to start a new swarm or resume the one in the data dir. A control plane that fails to start
+   * is undeployed again, so that nothing of it (its gateway's port, say) stays behind.
    */
   static Future<Manager> manager(Vertx vertx, UpOptions o, NodeIdentity id, NodeJoin.ManagerKeys joining) {
     JsonObject store = new JsonObject()
@@ -80,8 +86,9 @@ public final class Suite {
           return deploy(vertx, gatewayRenewal, new JsonObject(), ids)
               .compose(d -> deploy(vertx, new TrustFollower.ControlPlane(gatewayRenewal, o.dataDir()), new JsonObject(), ids));
         })
-        .map(v -> new Manager(o.advertiseAddr(), gateway.actualPort(), o.advertiseAddr(), scheduler.dispatcherPort(), gateway.actualTlsPort(),
-            List.copyOf(ids)));
+        .map(v -> new Manager(GatewayConfig.plaintextHost(o.advertiseAddr()), gateway.actualPort(), o.advertiseAddr(),
+            gateway.actualTlsPort(), o.advertiseAddr(), scheduler.dispatcherPort(), List.copyOf(ids)))
+        .recover(e -> undeploy(vertx, ids).transform(v -> Future.<Manager>failedFuture(e)));
   }
 
   /**
@@ -175,6 +182,20 @@ public final class Suite {
       return keys.compose(k -> manager(vertx, o.up(), id, k))
           .compose(m -> followedNode(vertx, id, m, o.up(), onLeft));
     }).map(id));
+  }
+
+  /** Undeploys these deployments, last deployed first (a gateway stops taking calls before the store it needs goes); a failure is logged and the rest go on. */
+  static Future<Void> undeploy(Vertx vertx, List<String> deployments) {
+    Future<Void> done = Future.succeededFuture();
+    List<String> ids = List.copyOf(deployments);
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      String id = ids.get(i);
+      done = done.compose(v -> vertx.undeploy(id).recover(e -> {
+        LOG.warn("undeploying {} failed: {}", id, e.getMessage());
+        return Future.succeededFuture();
+      }));
+    }
+    return done;
   }
 
   private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config) {

@@ -25,14 +25,20 @@ record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispat
     this(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, 0);
   }
 
+  /** The same options with the plaintext API on {@code port} (a port the OS chose, kept for the node's next API). */
+  UpOptions withGatewayPort(int port) {
+    return new UpOptions(dataDir, advertiseAddr, port, dispatcherPort, raftPort, dockerHost, tlsPort, bridgePort, clusterPort);
+  }
+
   static final String USAGE = """
       Usage: enxame up [--data-dir DIR] [--advertise-addr IP|HOST] [--port N] [--tls-port N]
                        [--dispatcher-port N] [--raft-port N] [--bridge-port N|off] [--docker-host URI]
                        [--cluster-port N]
 
       Runs a whole manager node in the foreground: the cluster store (Raft), the scheduler and
-      dispatcher, the Docker API gateway on IP:N (default 127.0.0.1:2375, plaintext) and on IP:2376 with
-      client certificates from the swarm's CA (see enxame client-bundle), the TCP event-bus bridge for
+      dispatcher, the Docker API gateway in plaintext on port N (default 2375) of loopback only (of IP when
+      it is a loopback address such as 127.0.0.2, else of 127.0.0.1) and on IP:2376 with client
+      certificates from the swarm's CA (see enxame client-bundle), the TCP event-bus bridge for
       event-bus clients on IP:7000 (read-only; plaintext on a loopback IP, else TLS with those client
       certificates), a node-agent for the local Docker engine and the routing mesh (published ports
       listen on every interface). A fresh data dir starts a new swarm; an existing one resumes it.

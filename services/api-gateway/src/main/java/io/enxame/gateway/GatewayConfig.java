@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The gateway's configuration: where to listen and which node it speaks for; with {@code "tls"} ({@link NodeTls}
- * paths) also {@code "tlsPort"} (2376) with client certificates from the swarm's CA, like dockerd's {@code --tlsverify}.
+ * The gateway's configuration: where to listen and which node it speaks for. {@code "host"} is the node's advertised
+ * address; plaintext {@code "port"} (2375) listens on loopback only ({@link #plaintextHost}); with {@code "tls"}
+ * ({@link NodeTls} paths) also {@code "tlsPort"} (2376) on {@code host}, with client certificates from the swarm's CA,
+ * like dockerd's {@code --tlsverify}.
  * {@code "bridgePort"}: the TCP event-bus bridge on the same host (0: chosen by the OS; absent or negative: none, so
  * tests and embedders opt in; {@code enxame up} gives 7000). The bridge speaks TLS with client certificates (the same
  * {@code "tls"} as 2376) unless {@code "bridgeTls": false}, which is the default, and only allowed, on a loopback host.
@@ -35,6 +37,18 @@ public record GatewayConfig(String host, int port, String nodeId, Optional<NodeT
     }
     return new GatewayConfig(host, json.getInteger("port", 2375), nodeId, tls, json.getInteger("tlsPort", 2376),
         bridgePort, bridgeTls);
+  }
+
+  /** Where the plaintext port listens: {@link #plaintextHost(String)} of {@code host}. */
+  public String plaintextHost() { return plaintextHost(host); }
+
+  /**
+   * Where a node's plaintext Docker API listens (the gateway's, or a worker's): on the advertised address when that is
+   * a loopback address (127.0.0.2 and the like, as tests and several nodes on one machine use), otherwise on
+   * 127.0.0.1. Plaintext never leaves the machine; other hosts use the TLS port.
+   */
+  public static String plaintextHost(String advertised) {
+    return loopback(advertised) ? advertised : "127.0.0.1";
   }
 
   /** The bridge's TLS material: empty when it serves plaintext. */

@@ -3,9 +3,7 @@ package io.enxame.gateway;
 import io.enxame.gateway.bridge.EventBusBridge;
 import io.enxame.gateway.events.EventLog;
 import io.enxame.gateway.events.EventRoutes;
-import io.enxame.gateway.http.CommonHeaders;
-import io.enxame.gateway.http.ErrorResponder;
-import io.enxame.gateway.http.VersionPrefix;
+import io.enxame.gateway.http.ApiRouter;
 import io.enxame.gateway.logs.LogRoutes;
 import io.enxame.gateway.networks.NetworkRoutes;
 import io.enxame.gateway.nodes.NodeRoutes;
@@ -26,16 +24,14 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * api-gateway: the Docker Engine API (swarm subset) over HTTP and, with a {@code bridgePort}, the TCP event-bus bridge
+ * api-gateway: the Docker Engine API (swarm subset) over HTTP (plaintext on loopback only, TLS on the advertised
+ * address: {@link GatewayConfig}) and, with a {@code bridgePort}, the TCP event-bus bridge
  * ({@link EventBusBridge}). It holds no state of its own and reaches the rest of Enxame only through the store's and
  * the secrets service's event-bus APIs.
  */
 public final class GatewayVerticle extends VerticleBase {
-  private static final long BODY_LIMIT = 16 * 1024 * 1024;
-
   private HttpServer server;
   private EventLog events;
   /** In memory only: configs' data is released to this key for inspect, so it is not in plaintext on the bus. */
@@ -50,7 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
     ManagerPeers peers = new ManagerPeers(store);
     events = new EventLog(vertx, store);
     return events.start()
-        .compose(v -> vertx.createHttpServer().requestHandler(router(cfg, store, null)).listen(cfg.port(), cfg.host()))
+        .compose(v -> vertx.createHttpServer().requestHandler(router(cfg, store, null)).listen(cfg.port(), cfg.plaintextHost()))
         .onSuccess(s -> server = s)
         .compose(s -> cfg.tls().map(tls -> listenTls(cfg, tls, store, peers)).orElse(Future.succeededFuture()))
         .compose(s -> cfg.bridgePort() < 0 ? Future.succeededFuture() : startBridge(cfg, peers));
@@ -112,9 +108,7 @@ public final class GatewayVerticle extends VerticleBase {
         });
       });
     }
-    router.route().handler(new CommonHeaders());
-    router.route().handler(new VersionPrefix());
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    ApiRouter.begin(router);
     new SystemRoutes(store, cfg.nodeId()).mount(router);
     new SwarmRoutes(store, vertx.eventBus()).mount(router);
     new NodeRoutes(store, cfg.nodeId()).mount(router);
@@ -126,9 +120,6 @@ public final class GatewayVerticle extends VerticleBase {
     VaultClient vault = new VaultClient(vertx.eventBus());
     new SecretRoutes(Kind.SECRETS, store, vault, configKey).mount(router);
     new SecretRoutes(Kind.CONFIGS, store, vault, configKey).mount(router);
-    router.route().failureHandler(ErrorResponder::failure);
-    router.errorHandler(404, ErrorResponder::notFound);
-    router.errorHandler(405, ErrorResponder::notFound);
-    return router;
+    return ApiRouter.end(router);
   }
 }

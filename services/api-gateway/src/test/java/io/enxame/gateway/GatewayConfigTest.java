@@ -37,6 +37,21 @@ class GatewayConfigTest {
         .hasMessageContaining("needs the gateway's \"tls\"");
   }
 
+  @Test
+  void plaintextListensOnTheAdvertisedAddressOnlyWhenItIsLoopback() {
+    for (String loopback : new String[] {"127.0.0.1", "127.0.0.2", "127.1.2.3", "::1", "localhost"}) {
+      assertThat(GatewayConfig.plaintextHost(loopback)).as(loopback).isEqualTo(loopback);
+    }
+    for (String other : new String[] {"10.1.2.3", "192.168.0.7", "0.0.0.0", "::", "fe80::1", "manager.example"}) {
+      assertThat(GatewayConfig.plaintextHost(other)).as(other).isEqualTo("127.0.0.1");
+    }
+    // TLS (and the bridge's TLS) stay on the advertised address.
+    GatewayConfig remote = GatewayConfig.fromJson(config("10.1.2.3").put("tls", TLS));
+    assertThat(remote.plaintextHost()).isEqualTo("127.0.0.1");
+    assertThat(remote.host()).isEqualTo("10.1.2.3");
+    assertThat(GatewayConfig.fromJson(config("127.0.0.2")).plaintextHost()).isEqualTo("127.0.0.2");
+  }
+
   private static JsonObject config(String host) {
     return new JsonObject().put("nodeId", "n").put("host", host).put("bridgePort", 7000);
   }

@@ -11,17 +11,20 @@ import io.enxame.agent.logs.LogStreamer;
 import io.enxame.agent.session.DispatcherSession;
 import io.enxame.shared.bus.Addresses;
 import io.enxame.shared.dispatcher.Hello;
+import io.enxame.shared.dispatcher.TaskStatus;
 import io.enxame.shared.tls.NodeTlsInfo;
 import io.enxame.shared.tls.SwarmTrust;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -45,6 +48,7 @@ public final class NodeAgentVerticle extends VerticleBase {
   private LogStreamer logs;
   private PayloadStore payloads;
   private volatile String role = "";
+  private volatile JsonObject description = new JsonObject();
   private MessageConsumer<JsonObject> tlsInfoConsumer;
 
   public NodeAgentVerticle() {
@@ -70,6 +74,7 @@ public final class NodeAgentVerticle extends VerticleBase {
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot describe the Docker engine at " + config.dockerHost() + ": " + e.getMessage(), e)))
         .compose(description -> executor.adopt().compose(v -> executor.watchEvents()).map(description))
         .compose(description -> tlsInfo(config).map(tls -> {
+          this.description = description;
           openSession(config, description, tls);
           return description;
         }))
@@ -111,6 +116,16 @@ public final class NodeAgentVerticle extends VerticleBase {
   /** The role the swarm last said this node has ("worker", "manager"; empty before a session said it). */
   public String role() { return role; }
 
+  /** The engine as this agent described it to the dispatcher (Docker's {@code Node.Description}); empty before it started. */
+  public JsonObject description() { return description.copy(); }
+
+  /** The latest status of each task this agent runs, read on the agent's own event loop. */
+  public Future<List<TaskStatus>> taskStatuses() {
+    Promise<List<TaskStatus>> statuses = Promise.promise();
+    context.runOnContext(v -> statuses.complete(executor == null ? List.of() : executor.latestStatuses()));
+    return statuses.future();
+  }
+
   /** kind/id of the secrets and configs this node was sent (never their data): what a test proves a node lacks. */
   public Set<String> receivedPayloads() {
     return payloads == null ? Set.of() : payloads.received();
@@ -121,9 +136,14 @@ public final class NodeAgentVerticle extends VerticleBase {
    * container, files and networks with it, unlike a stop, which leaves them for the next agent to adopt.
    */
   public Future<Void> leaveSwarm() {
-    Future<Void> closed = session == null ? Future.succeededFuture() : session.close();
-    session = null;
-    return closed.compose(v -> executor.removeAll());
+    Promise<Void> left = Promise.promise();
+    // On the agent's own event loop, whoever asks.
+    context.runOnContext(x -> {
+      Future<Void> closed = session == null ? Future.succeededFuture() : session.close();
+      session = null;
+      closed.compose(v -> executor.removeAll()).onComplete(left);
+    });
+    return left.future();
   }
 
   @Override

@@ -46,9 +46,10 @@ public final class Addresses {
    */
   public static final String STORE_REMOVE_MEMBER = "enxame.store.remove-member";
   /**
-   * This process's node leaves the swarm ({@code docker swarm leave --force} on a manager), served by the process that
-   * assembled the node (the deploy module's RoleFollower). Body: {@code {}}. Reply: {@code {}} once the leaving has
-   * begun; it goes on after the reply. No consumer: this process cannot leave.
+   * This process's node leaves the swarm ({@code docker swarm leave}: a manager's with {@code --force}, a worker's
+   * through its worker API), served locally by the process that assembled the node (the deploy module's
+   * PromotionFollower). Body: {@code {}}. Reply: {@code {}} once the leaving has begun; it goes on after the reply; a
+   * refusal (503) while the node changes role. No consumer: this process cannot leave.
    */
   public static final String NODE_LEAVE = "enxame.node.leave";
   /** Published after every committed transaction: see {@link io.enxame.shared.store.ChangeEvent}. */

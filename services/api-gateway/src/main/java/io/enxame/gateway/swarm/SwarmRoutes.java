@@ -14,6 +14,8 @@ import io.enxame.shared.vault.VaultClient;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,7 +30,7 @@ import java.util.Optional;
  * turning it off drops the key. Every raft-manager rewraps its data key when it applies the change.
  */
 public final class SwarmRoutes {
-  static final String ALREADY_IN_SWARM = "This node is already part of a swarm. Use \"docker swarm leave\" to leave"
+  public static final String ALREADY_IN_SWARM = "This node is already part of a swarm. Use \"docker swarm leave\" to leave"
       + " this swarm and join another one.";
   static final String INIT_BY_LAUNCHER = "This node is not part of a swarm yet, and Enxame does not create one through"
       + " the Docker API: run \"enxame up\" to initialise the swarm.";
@@ -68,9 +70,19 @@ public final class SwarmRoutes {
     if (!Requests.bool(ctx, "force")) {
       return store.members().compose(view -> Future.failedFuture(Failures.unavailable(LeaveRefusal.of(view))));
     }
-    return ctx.vertx().eventBus().request(Addresses.NODE_LEAVE, new JsonObject())
+    return leaveThisNode(ctx.vertx().eventBus());
+  }
+
+  /**
+   * Asks this process to take its node out of the swarm ({@link Addresses#NODE_LEAVE}): answered once the leaving has
+   * begun, which goes on after the answer. A refusal comes back with its own status and words; nobody to ask means
+   * the process does not run a whole node.
+   */
+  public static Future<Reply> leaveThisNode(EventBus bus) {
+    return bus.request(Addresses.NODE_LEAVE, new JsonObject())
         .<Reply>map(m -> Reply.empty(200))
-        .recover(e -> Future.failedFuture(Failures.unavailable(CANNOT_LEAVE + " (" + e.getMessage() + ")")));
+        .recover(e -> Future.failedFuture(e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE ? e
+            : Failures.unavailable(CANNOT_LEAVE + " (" + e.getMessage() + ")")));
   }
 
   private Future<Reply> inspect(RoutingContext ctx) {

@@ -9,22 +9,30 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code /_ping}, HEAD and GET. Clients negotiate the API version from its headers, and CLI 23+
  * reads {@code Swarm} to decide which commands to show. Answered 200 even when the store is not
  * reachable: the ping is about this daemon, and {@code Swarm: error} says the rest. The CLI gives
- * the ping 2 s, so the store gets one second to answer. A locked manager says {@code Swarm: locked}.
+ * the ping 2 s, so the store gets one second to answer. A locked manager says {@code Swarm: locked}; a worker's API
+ * {@code Swarm: active/worker}.
  */
 public final class PingRoutes {
   private static final long STORE_DEADLINE_MS = 1000;
 
-  private final StoreClient store;
-  private final ClusterReader clusters;
+  private final Supplier<Future<String>> swarm;
 
+  /** A manager's: the swarm's state from its store. */
   public PingRoutes(StoreClient store) {
-    this.store = store;
-    this.clusters = new ClusterReader(store);
+    ClusterReader clusters = new ClusterReader(store);
+    this.swarm = () -> store.locked().compose(locked -> locked ? Future.succeededFuture("locked")
+        : clusters.cluster().map(c -> c.isPresent() ? "active/manager" : "inactive"));
+  }
+
+  /** @param swarm the {@code Swarm} header's value (moby's {@code inactive}, {@code active/worker}, …) */
+  public PingRoutes(Supplier<Future<String>> swarm) {
+    this.swarm = swarm;
   }
 
   public void mount(Router router) {
@@ -33,9 +41,7 @@ public final class PingRoutes {
   }
 
   private void ping(RoutingContext ctx) {
-    store.locked()
-        .compose(locked -> locked ? Future.succeededFuture("locked")
-            : clusters.cluster().map(c -> c.isPresent() ? "active/manager" : "inactive"))
+    swarm.get()
         .timeout(STORE_DEADLINE_MS, TimeUnit.MILLISECONDS)
         .otherwise("error")
         .onComplete(ar -> {

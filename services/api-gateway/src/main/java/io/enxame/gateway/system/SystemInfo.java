@@ -22,6 +22,30 @@ public final class SystemInfo {
 
   public static JsonObject build(String selfId, Optional<JsonObject> cluster, List<JsonObject> nodes, List<JsonObject> tasks) {
     JsonObject self = nodes.stream().filter(n -> selfId.equals(n.getString("ID"))).findFirst().orElse(new JsonObject());
+    return engine(selfId, self, tasks).put("Swarm", swarm(selfId, self, cluster, nodes));
+  }
+
+  /**
+   * A worker's {@code /info}, as a worker's dockerd answers it: {@code Swarm} active, no control available, the node's
+   * address and the managers it knows of ({@code NodeAddr} and {@code RemoteManagers}), and no cluster, node or manager
+   * counts (a worker cannot see the swarm's state).
+   *
+   * @param self the node as its node object would show it: {@code ID}, {@code Description}, {@code Status.Addr}
+   * @param tasks this node's tasks ({@code NodeID}, {@code Status.State}, {@code Status.ContainerStatus.ContainerID})
+   * @param managers the managers' addresses ("host:port") the node knows
+   */
+  public static JsonObject worker(JsonObject self, List<JsonObject> tasks, List<String> managers) {
+    String selfId = self.getString("ID", "");
+    JsonArray remotes = new JsonArray();
+    // The node knows its managers by address: moby's NodeID is left empty (docker info shows addresses only).
+    managers.forEach(addr -> remotes.add(new JsonObject().put("NodeID", "").put("Addr", addr)));
+    return engine(selfId, self, tasks).put("Swarm", new JsonObject().put("NodeID", selfId)
+        .put("NodeAddr", orElse(Json.string(self, "Status.Addr"), "")).put("LocalNodeState", "active")
+        .put("ControlAvailable", false).put("Error", "").put("RemoteManagers", remotes));
+  }
+
+  /** What {@code /info} says of the node's engine and of its task containers. */
+  private static JsonObject engine(String selfId, JsonObject self, List<JsonObject> tasks) {
     JsonObject description = Json.objectOrEmpty(self, "Description");
     List<JsonObject> mine = tasks.stream().filter(t -> selfId.equals(t.getString("NodeID")))
         .filter(t -> !blank(Json.string(t, "Status.ContainerStatus.ContainerID"))).toList();
@@ -54,8 +78,7 @@ public final class SystemInfo {
         .put("RuncCommit", new JsonObject().put("ID", ""))
         .put("InitCommit", new JsonObject().put("ID", ""))
         .put("SecurityOptions", new JsonArray())
-        .put("Warnings", new JsonArray())
-        .put("Swarm", swarm(selfId, self, cluster, nodes));
+        .put("Warnings", new JsonArray());
   }
 
   /** A manager whose store is locked knows nothing of the swarm but that: Docker shows "Swarm: locked" and no more. */
