@@ -154,14 +154,20 @@ class ManagerFailoverIT {
     assertThat(atSecond.run("node", "inspect", "--format", "{{.Status.State}}", worker.nodeId()).ok().out().trim()).isEqualTo("ready");
 
     // A running manager is not demoted while that would lose quorum: the lost one still counts in the group of three.
+    // `docker node update --role worker` makes the same call as `docker node demote`; both get swarmkit's words.
     NodeIdentity third = nodes.get(2);
-    DockerCli.Result refused = settled("node", "demote", third.nodeId());
-    assertThat(refused.exit()).isNotZero();
-    assertThat(refused.err()).contains("can't remove member from the raft: this would result in a loss of quorum");
+    for (List<String> demotion : List.of(List.of("node", "demote", third.nodeId()),
+        List.of("node", "update", "--role", "worker", third.nodeId()))) {
+      DockerCli.Result refused = settled(demotion.toArray(String[]::new));
+      assertThat(refused.exit()).as(String.join(" ", demotion)).isNotZero();
+      assertThat(refused.err()).contains("Error response from daemon: rpc error: code = FailedPrecondition desc = "
+          + "can't remove member from the raft: this would result in a loss of quorum");
+    }
     assertThat(atSecond.run("node", "inspect", "--format", "{{.Spec.Role}}", third.nodeId()).ok().out().trim()).isEqualTo("manager");
 
-    // The lost manager is demoted (the leader takes its member out of the Raft group: two of two left) and removed.
-    settled("node", "demote", first.nodeId()).ok();
+    // The lost manager is demoted through `docker node update --role worker` (the leader takes its member out of the
+    // Raft group: two of two left) and removed.
+    settled("node", "update", "--role", "worker", first.nodeId()).ok();
     Eventually.until("the lost manager out of the Raft group", Duration.ofSeconds(20), this::members,
         m -> m.size() == 2 && m.containsAll(List.of(nodes.get(1).nodeId(), third.nodeId())));
     assertThat(atSecond.run("node", "inspect", "--format", "{{.Spec.Role}} {{.ManagerStatus}}", first.nodeId()).ok().out().trim())

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Swarm's service lifecycle through the real docker CLI and real containers: health-gated updates that
- * roll back, start-first updates, restart conditions, global services following node labels, and jobs.
+ * roll back, start-first updates, restart conditions, global services following node labels, jobs, and
+ * placement on one node (reservations, max replicas per node, a waiting task placed once a node fits).
  * One Enxame for the class; each test uses its own services and removes them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -167,6 +168,46 @@ class ServiceLifecycleIT {
       assertThat(running("huge")).isEmpty();
     } finally {
       cli.run("service", "rm", "huge");
+    }
+  }
+
+  @Test
+  void replicasBeyondTheMaxPerNodeWaitWithSwarmsReason() {
+    cli.run("service", "create", "--detach", "--name", "capped", "--replicas", "3", "--replicas-max-per-node", "1",
+        "--init", "--stop-grace-period", "1s", image, "sleep", "300").ok();
+    try {
+      // One node: one task runs, the other two wait with swarmkit's MaxReplicasFilter explanation (the CLI quotes errors).
+      List<String> ps = Eventually.until("one task running and two waiting", Duration.ofSeconds(30),
+          () -> DockerCli.lines(cli.run("service", "ps", "capped", "--no-trunc", "--format", "{{.CurrentState}} | {{.Error}}").ok().out()),
+          lines -> lines.size() == 3 && lines.stream().filter(l -> l.startsWith("Running")).count() == 1
+              && lines.stream().filter(l -> l.startsWith("Pending")).count() == 2);
+      assertThat(ps).filteredOn(l -> l.startsWith("Pending"))
+          .allSatisfy(l -> assertThat(l).endsWith("| \"no suitable node (max replicas per node limit exceed)\""));
+      assertThat(running("capped")).hasSize(1);
+      assertThat(cli.run("service", "ls", "--filter", "name=capped").ok().out()).containsPattern("capped\\s+replicated\\s+1/3 \\(max 1 per node\\)");
+    } finally {
+      cli.run("service", "rm", "capped");
+    }
+  }
+
+  @Test
+  void aPendingTaskIsPlacedAsSoonAsANodeFits() {
+    cli.run("service", "create", "--detach", "--name", "waiter", "--init", "--stop-grace-period", "1s",
+        "--constraint", "node.labels.disk==ssd", image, "sleep", "300").ok();
+    try {
+      String pending = Eventually.until("the task to wait for a node", Duration.ofSeconds(30),
+          () -> cli.run("service", "ps", "waiter", "--no-trunc", "--format", "{{.ID}} {{.CurrentState}} | {{.Error}}").ok().out().trim(),
+          out -> out.contains(" Pending ") && out.endsWith("| \"no suitable node (scheduling constraints not satisfied on 1 node)\""));
+      String task = pending.split(" ")[0];
+      cli.run("node", "update", "--label-add", "disk=ssd", id.nodeId()).ok();
+      // The same task is placed on the node that now fits, and runs; no other task is made.
+      Eventually.until("the waiting task to run", Duration.ofSeconds(30),
+          () -> DockerCli.lines(cli.run("service", "ps", "waiter", "--no-trunc", "--format", "{{.ID}} {{.CurrentState}}").ok().out()),
+          lines -> lines.size() == 1 && lines.get(0).startsWith(task + " Running"));
+      assertThat(running("waiter")).singleElement().satisfies(name -> assertThat(name).endsWith("." + task));
+    } finally {
+      cli.run("service", "rm", "waiter");
+      cli.run("node", "update", "--label-rm", "disk", id.nodeId());
     }
   }
 }

@@ -52,6 +52,22 @@ class DockerCliIT {
     assertThat(self.out().trim()).as(self.toString()).isEqualTo("manager-1");
   }
 
+  /** {@code docker node update --role}: the call {@code node promote} and {@code demote} make, with swarmkit's refusal. */
+  @Test
+  void nodeUpdateRoleChangesTheRoleButNeverDemotesTheLastManager() throws Exception {
+    DockerCommand.Result last = docker("node", "update", "--role", "worker", GatewayFixture.SELF);
+    assertThat(last.exit()).as(last.toString()).isNotZero();
+    assertThat(last.err()).contains("Error response from daemon: rpc error: code = FailedPrecondition desc = "
+        + "attempting to demote the last manager of the swarm");
+
+    assertThat(docker("node", "update", "--role", "manager", "worker-1").exit()).isZero();
+    assertThat(docker("node", "inspect", "--format", "{{.Spec.Role}}", "worker-1").out().trim()).isEqualTo("manager");
+    // Two managers now: worker-1 (no Raft member of the fixture's store) goes back to being a worker.
+    DockerCommand.Result demoted = docker("node", "update", "--role", "worker", "worker-1");
+    assertThat(demoted.exit()).as(demoted.toString()).isZero();
+    assertThat(docker("node", "ls", "--filter", "role=manager", "--format", "{{.Hostname}}").out().trim()).isEqualTo("manager-1");
+  }
+
   @Test
   void serviceLifecycle() throws Exception {
     DockerCommand.Result created = docker("service", "create", "--detach", "--name", "web", "--replicas", "2", "-p", "8080:80", "busybox:latest", "sleep", "1000");

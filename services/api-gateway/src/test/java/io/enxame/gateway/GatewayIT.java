@@ -262,7 +262,7 @@ class GatewayIT {
     assertThat(call(HttpMethod.DELETE, "/nodes/" + SELF, null).bodyAsJsonObject().getString("message"))
         .contains("must be demoted to worker before removal");
     assertThat(call(HttpMethod.DELETE, "/nodes/" + WORKER, null).bodyAsJsonObject().getString("message"))
-        .isEqualTo("node " + WORKER + " is not down and can't be removed");
+        .isEqualTo("rpc error: code = FailedPrecondition desc = node " + WORKER + " is not down and can't be removed");
     assertThat(call(HttpMethod.DELETE, "/nodes/worker-2", null).statusCode()).isEqualTo(200);
     assertThat(call(HttpMethod.DELETE, "/nodes/" + WORKER + "?force=1", null).statusCode()).isEqualTo(200);
     assertThat(call(HttpMethod.GET, "/nodes", null).bodyAsJsonArray()).hasSize(1);

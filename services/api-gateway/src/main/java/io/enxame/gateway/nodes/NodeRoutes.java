@@ -60,14 +60,18 @@ public final class NodeRoutes {
       JsonObject updated = node.copy().put("Spec", spec);
       if (!isManager(node) || !"worker".equals(spec.getString("Role"))) return store.tx(StoreOp.update(Kind.NODES, updated, version));
       if (nodes.stream().filter(NodeRoutes::isManager).count() <= 1) {
-        return Future.failedFuture(Failures.badRequest("attempting to demote the last manager of the swarm"));
+        return Future.failedFuture(Failures.badRequest(failedPrecondition("attempting to demote the last manager of the swarm")));
       }
       updated.remove("ManagerStatus");
       // As swarmkit: the demotion is refused when taking the member out would lose quorum; once the role is stored,
       // the leader's scheduler takes the member out of the Raft group (RoleReconciler) and a running manager hands
       // its control plane over and carries on as a worker (the deploy module's RoleFollower).
       return store.checkRemoveMember(node.getString("ID"))
-          .recover(e -> Failures.statusOf(e) == Failures.NOT_FOUND ? Future.succeededFuture() : Future.failedFuture(e))
+          .recover(e -> switch (Failures.statusOf(e)) {
+            case Failures.NOT_FOUND -> Future.succeededFuture(); // not a member (any more): nothing to check
+            case Failures.BAD_REQUEST -> Future.failedFuture(Failures.badRequest(failedPrecondition(e.getMessage()))); // quorum
+            default -> Future.failedFuture(e);
+          })
           .compose(v -> store.tx(StoreOp.update(Kind.NODES, updated, version)));
     }).map(tx -> Reply.empty(200));
   }
@@ -79,15 +83,21 @@ public final class NodeRoutes {
       JsonObject node = resolve(ctx, nodes);
       String id = node.getString("ID");
       if (isManager(node) || id.equals(selfId)) {
-        return Future.failedFuture(Failures.badRequest("node " + id + " is a cluster manager and is a member of the raft cluster."
-            + " It must be demoted to worker before removal"));
+        return Future.failedFuture(Failures.badRequest(failedPrecondition("node " + id
+            + " is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal")));
       }
       if (!force && !"down".equals(Json.string(node, "Status.State"))) {
-        return Future.failedFuture(Failures.badRequest("node " + id + " is not down and can't be removed"));
+        return Future.failedFuture(Failures.badRequest(failedPrecondition("node " + id + " is not down and can't be removed")));
       }
       return store.tx(StoreOp.delete(Kind.NODES, id));
     }).map(tx -> Reply.empty(200));
   }
+
+  /**
+   * swarmkit refuses these with gRPC's FailedPrecondition, and moby passes the gRPC error's text on (HTTP 400), so
+   * the CLI prints "Error response from daemon: rpc error: code = FailedPrecondition desc = …".
+   */
+  static String failedPrecondition(String desc) { return "rpc error: code = FailedPrecondition desc = " + desc; }
 
   private static JsonObject resolve(RoutingContext ctx, List<JsonObject> nodes) {
     return IdResolver.resolve("node", ctx.pathParam("id"), nodes, Lookup.namesOf(Kind.NODES));

@@ -6,6 +6,7 @@ import io.enxame.scheduler.SchedulerVerticle;
 import io.enxame.shared.dispatcher.AgentMessage;
 import io.enxame.shared.dispatcher.DispatcherMessage;
 import io.enxame.shared.dispatcher.DispatcherMethods;
+import io.enxame.shared.dispatcher.Heartbeat;
 import io.enxame.shared.dispatcher.Hello;
 import io.enxame.shared.dispatcher.StatusBatch;
 import io.enxame.shared.dispatcher.TaskStatus;
@@ -174,8 +175,8 @@ class DispatcherIT {
     }
   }
 
-  @Test
-  void aNodeWhoseStreamEndsAndStaysAwayIsDownAndItsTasksMove() throws Exception {
+  /** A heartbeat period of 300 ms, and a second node the store knows. */
+  private void aPeriodOf300MillisAndASecondNode() throws Exception {
     JsonObject cluster = await(store.list(Kind.CLUSTER)).get(0);
     JsonObject spec = cluster.getJsonObject("Spec").copy();
     spec.getJsonObject("Dispatcher").put("HeartbeatPeriod", 300_000_000L);
@@ -183,6 +184,16 @@ class DispatcherIT {
     await(store.tx(StoreOp.create(Kind.NODES, new JsonObject().put("ID", "node2")
         .put("Spec", new JsonObject().put("Role", "worker").put("Availability", "active"))
         .put("Status", new JsonObject().put("State", "unknown")))));
+  }
+
+  /** Heartbeats on the session every 100 ms, as an agent does at its period, until the returned timer is cancelled. */
+  private long beat(GrpcClientRequest<AgentMessage, DispatcherMessage> call) {
+    return vertx.setPeriodic(100, t -> call.write(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build()));
+  }
+
+  @Test
+  void aNodeWhoseStreamEndsAndStaysAwayIsDownAndItsTasksMove() throws Exception {
+    aPeriodOf300MillisAndASecondNode();
     GrpcClientRequest<AgentMessage, DispatcherMessage> one = session("node1");
     GrpcClientRequest<AgentMessage, DispatcherMessage> two = session("node2");
     until(() -> node("node2").getJsonObject("Status").getString("State"), "ready"::equals);
@@ -200,6 +211,7 @@ class DispatcherIT {
     // node1's agent restarts: its stream ends and a new one comes back at once; nothing moves.
     one.end();
     GrpcClientRequest<AgentMessage, DispatcherMessage> again = session("node1");
+    long beating = beat(again); // it must not look silent meanwhile
     // node2 goes away for good: down after one heartbeat period, and its task is replaced on node1.
     two.end();
     until(() -> node("node2").getJsonObject("Status").getString("State"), "down"::equals);
@@ -210,6 +222,45 @@ class DispatcherIT {
     assertThat(node("node1").getJsonObject("Status").getString("State")).isEqualTo("ready");
     assertThat(moved).filteredOn(t -> t.getString("ID").equals(onOne)).singleElement()
         .satisfies(t -> assertThat(t.getString("DesiredState")).isEqualTo("running"));
+    vertx.cancelTimer(beating);
     again.end();
+  }
+
+  @Test
+  void aNodeThatStaysConnectedButSilentIsDownAfterThreePeriodsAndItsTasksMove() throws Exception {
+    aPeriodOf300MillisAndASecondNode();
+    GrpcClientRequest<AgentMessage, DispatcherMessage> one = session("node1");
+    long oneBeats = beat(one);
+    GrpcClientRequest<AgentMessage, DispatcherMessage> two = session("node2");
+    long twoBeats = beat(two);
+    until(() -> node("node2").getJsonObject("Status").getString("State"), "ready"::equals);
+    until(() -> node("node1").getJsonObject("Status").getString("State"), "ready"::equals);
+
+    JsonObject svc = new JsonObject().put("Name", "web")
+        .put("TaskTemplate", new JsonObject().put("ContainerSpec", new JsonObject().put("Image", "busybox")))
+        .put("Mode", new JsonObject().put("Replicated", new JsonObject().put("Replicas", 2)));
+    await(store.tx(StoreOp.create(Kind.SERVICES, new JsonObject().put("ID", "svc1").put("Spec", svc))));
+    List<JsonObject> placed = until(this::tasks, ts -> ts.size() == 2);
+    String onOne = placed.stream().filter(t -> t.getString("NodeID").equals("node1")).findFirst().orElseThrow().getString("ID");
+    String onTwo = placed.stream().filter(t -> t.getString("NodeID").equals("node2")).findFirst().orElseThrow().getString("ID");
+    one.write(status(onOne, "running", "", 0));
+    two.write(status(onTwo, "running", "", 0));
+    until(() -> stateOf(onTwo), "running"::equals);
+    // node2 falls silent, its stream left open (a hung agent, a host that froze).
+    vertx.cancelTimer(twoBeats);
+    long silentFrom = System.nanoTime();
+
+    until(() -> node("node2").getJsonObject("Status").getString("State"), "down"::equals);
+    assertThat(Duration.ofNanos(System.nanoTime() - silentFrom)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(node("node2").getJsonObject("Status").getString("Message")).isEqualTo("heartbeat failure");
+    // The dispatcher cut it off: its stream is ended from the server's side.
+    await(two.response().compose(r -> r.end().transform(ar -> Future.succeededFuture())));
+    List<JsonObject> moved = until(this::tasks, ts -> ts.stream().anyMatch(t -> !t.getString("ID").equals(onOne)
+        && !t.getString("ID").equals(onTwo) && "node1".equals(t.getString("NodeID"))));
+    assertThat(moved).filteredOn(t -> t.getString("ID").equals(onTwo)).singleElement()
+        .satisfies(t -> assertThat(t.getString("DesiredState")).isEqualTo("shutdown"));
+    assertThat(node("node1").getJsonObject("Status").getString("State")).isEqualTo("ready");
+    vertx.cancelTimer(oneBeats);
+    one.end();
   }
 }

@@ -354,4 +354,17 @@ class ServiceReconcilerTest {
     assertThat(placed).filteredOn("b1"::equals).hasSize(2);
     assertThat(placed).filteredOn(n -> n.startsWith("a")).containsExactlyInAnyOrder("a1", "a2");
   }
+
+  @Test
+  void maxReplicasPerNodeLeavesTheRestPendingWithSwarmsExplanation() {
+    nodes = List.of(node("n1", "ready"), node("n2", "ready"));
+    JsonObject svc = service(3, null);
+    svc.getJsonObject("Spec").getJsonObject("TaskTemplate").put("Placement", new JsonObject().put("MaxReplicas", 1));
+    List<JsonObject> created = ops(run(svc, List.of()), "create").stream().map(o -> o.getJsonObject("object")).toList();
+    assertThat(created).extracting(t -> t.getString("NodeID", "")).containsExactlyInAnyOrder("n1", "n2", "");
+    assertThat(created).filteredOn(t -> t.getString("NodeID", "").isEmpty()).singleElement().satisfies(t -> {
+      assertThat(t.getJsonObject("Status").getString("State")).isEqualTo("pending");
+      assertThat(t.getJsonObject("Status").getString("Err")).isEqualTo("no suitable node (max replicas per node limit exceed)");
+    });
+  }
 }
