@@ -29,16 +29,13 @@ record GatewayOptions(String token, String manager, String cluster, Path dataDir
     String token = null, manager = null, cluster = null, advertise = "127.0.0.1";
     int port = 2375, tlsPort = 2376, clusterPort = 0;
     Path dataDir = Path.of(System.getProperty("user.home"), ".enxame-gateway");
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        if (manager != null) throw new IllegalArgumentException("one manager address only: " + arg);
-        manager = HostPort.parse(arg, 2377).toString();
+    for (Flags.Arg arg : Flags.parse(args)) {
+      if (arg.positional()) {
+        if (manager != null) throw new IllegalArgumentException("one manager address only: " + arg.value());
+        manager = HostPort.parse(arg.value(), 2377).toString();
         continue;
       }
-      String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : (i + 1 < args.length ? args[++i] : null);
-      if (value == null) throw new IllegalArgumentException("flag needs a value: " + flag);
+      String flag = arg.name(), value = arg.value();
       switch (flag) {
         case "--token" -> token = value;
         case "--data-dir" -> dataDir = Path.of(value);

@@ -1,5 +1,7 @@
 package io.enxame.deploy;
 
+import io.enxame.shared.net.HostPort;
+
 import java.nio.file.Path;
 
 /**
@@ -35,16 +37,13 @@ record JoinOptions(String token, String manager, Path dataDir, String advertiseA
     String token = null, manager = null, advertise = "127.0.0.1", dockerHost = null;
     int gatewayPort = 2375, tlsPort = 2376, dispatcherPort = 2377, raftPort = 2378;
     Path dataDir = Path.of(System.getProperty("user.home"), ".enxame-node");
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        if (manager != null) throw new IllegalArgumentException("one manager address only: " + arg);
-        manager = arg.contains(":") ? arg : arg + ":2377";
+    for (Flags.Arg arg : Flags.parse(args)) {
+      if (arg.positional()) {
+        if (manager != null) throw new IllegalArgumentException("one manager address only: " + arg.value());
+        manager = HostPort.parse(arg.value(), 2377).toString();
         continue;
       }
-      String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : (i + 1 < args.length ? args[++i] : null);
-      if (value == null) throw new IllegalArgumentException("flag needs a value: " + flag);
+      String flag = arg.name(), value = arg.value();
       switch (flag) {
         case "--token" -> token = value;
         case "--data-dir" -> dataDir = Path.of(value);

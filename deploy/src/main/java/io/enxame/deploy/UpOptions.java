@@ -56,12 +56,9 @@ record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispat
     String advertise = d.advertiseAddr, dockerHost = d.dockerHost;
     int gatewayPort = d.gatewayPort, dispatcherPort = d.dispatcherPort, raftPort = d.raftPort, tlsPort = d.tlsPort,
         bridgePort = d.bridgePort, clusterPort = d.clusterPort;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : (i + 1 < args.length ? args[i + 1] : null);
-      String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      if (!arg.contains("=")) i++;
-      if (value == null) throw new IllegalArgumentException("flag needs a value: " + flag);
+    for (Flags.Arg arg : Flags.parse(args)) {
+      if (arg.positional()) throw new IllegalArgumentException("unexpected argument: " + arg.value());
+      String flag = arg.name(), value = arg.value();
       switch (flag) {
         case "--data-dir" -> dataDir = Path.of(value);
         case "--advertise-addr" -> advertise = AdvertiseAddr.resolve(value);
