@@ -53,8 +53,10 @@ class NodeProcessesIT {
         "--raft-port", String.valueOf(Ports.free()), "--bridge-port", "off");
     awaitOutput(manager, "manager", "Enxame is ready");
     DockerCli cli = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + gateway);
-    // Tasks on the workers only.
-    cli.run("node", "update", "--availability", "drain", cli.run("info", "--format", "{{.Swarm.NodeID}}").ok().out().trim()).ok();
+    // Tasks on the workers only. The node's own first reports may change its version between the CLI's read and its
+    // update ("update out of sequence", as on Swarm): the CLI is simply run again.
+    String self = cli.run("info", "--format", "{{.Swarm.NodeID}}").ok().out().trim();
+    until("the manager drained", 30, () -> cli.run("node", "update", "--availability", "drain", self).exit() == 0);
     String token = cli.run("swarm", "join-token", "-q", "worker").ok().out().trim();
 
     Worker workerA = worker("a", "127.0.0.2", token, dispatcher, cli);
