@@ -1,6 +1,7 @@
 package io.enxame.deploy;
 
 import io.enxame.shared.testing.Eventually;
+import io.enxame.shared.testing.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,50 @@ class ServiceLifecycleIT {
 
   private String inspect(String service, String format) {
     return cli.run("service", "inspect", service, "--format", format).ok().out().trim();
+  }
+
+  private String container(String name, String format) {
+    return engine.run("inspect", "--format", format, name).ok().out().trim();
+  }
+
+  @Test
+  void oneUpdateWithManyFlagsReachesInspectAndTheContainers() {
+    int port = Ports.free();
+    cli.run("service", "create", "--name", "flags", "--init", "--stop-grace-period", "1s", "--update-monitor", "1s",
+        "--env", "KEEP=1", "--env", "GONE=1", "--label", "old=1", "--container-label", "cold=1", image, "sleep", "300").ok();
+    try {
+      cli.run("service", "update", "--env-rm", "GONE", "--args", "sleep 301", "--label-add", "new=2", "--label-rm", "old",
+          "--container-label-add", "cnew=2", "--container-label-rm", "cold", "--publish-add", port + ":80",
+          "--constraint-add", "node.role==manager", "flags").ok();
+      assertThat(inspect("flags", "{{json .Spec.Labels}}")).isEqualTo("{\"new\":\"2\"}");
+      assertThat(inspect("flags", "{{json .Spec.TaskTemplate.ContainerSpec.Labels}}")).isEqualTo("{\"cnew\":\"2\"}");
+      assertThat(inspect("flags", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}")).isEqualTo("[\"KEEP=1\"]");
+      assertThat(inspect("flags", "{{json .Spec.TaskTemplate.ContainerSpec.Args}}")).isEqualTo("[\"sleep\",\"301\"]");
+      assertThat(inspect("flags", "{{json .Spec.TaskTemplate.Placement.Constraints}}")).isEqualTo("[\"node.role==manager\"]");
+      assertThat(inspect("flags", "{{range .Endpoint.Ports}}{{.Protocol}} {{.PublishedPort}}:{{.TargetPort}} {{.PublishMode}}{{end}}"))
+          .isEqualTo("tcp " + port + ":80 ingress");
+      String c = Eventually.until("one updated container", Duration.ofSeconds(30), () -> running("flags"),
+          r -> r.size() == 1 && container(r.get(0), "{{json .Config.Cmd}}").contains("301")).get(0);
+      assertThat(container(c, "{{json .Config.Env}}")).contains("KEEP=1").doesNotContain("GONE");
+      assertThat(container(c, "{{json .Config.Cmd}}")).endsWith("[\"sleep\",\"301\"]");
+      assertThat(container(c, "{{index .Config.Labels \"cnew\"}}")).isEqualTo("2");
+      assertThat(container(c, "{{json .Config.Labels}}")).doesNotContain("cold").doesNotContain("\"new\"");
+
+      // --publish-rm names the target port, as on Swarm. A constraint no node meets leaves the new task waiting; removing it places it again.
+      cli.run("service", "update", "--detach", "--publish-rm", "80", "--constraint-rm", "node.role==manager",
+          "--constraint-add", "node.labels.nowhere==1", "flags").ok();
+      assertThat(inspect("flags", "{{json .Endpoint.Ports}}")).isIn("null", "[]");
+      assertThat(inspect("flags", "{{json .Spec.EndpointSpec.Ports}}")).isIn("null", "[]");
+      Eventually.until("the task to wait for a node", Duration.ofSeconds(30),
+          () -> cli.run("service", "ps", "flags", "--filter", "desired-state=running", "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}").ok().out(),
+          o -> o.startsWith("Pending") && o.contains("scheduling constraints not satisfied on 1 node"));
+      assertThat(running("flags")).isEmpty();
+      cli.run("service", "update", "--constraint-rm", "node.labels.nowhere==1", "flags").ok();
+      assertThat(inspect("flags", "{{json .Spec.TaskTemplate.Placement}}")).doesNotContain("nowhere");
+      assertThat(running("flags")).hasSize(1);
+    } finally {
+      cli.run("service", "rm", "flags");
+    }
   }
 
   @Test
