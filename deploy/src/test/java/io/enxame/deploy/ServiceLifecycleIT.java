@@ -98,6 +98,72 @@ class ServiceLifecycleIT {
     }
   }
 
+  /** When each running container of the service that has this env entry started, in order. */
+  private List<java.time.Instant> startTimes(String service, String env) {
+    return running(service).stream().filter(c -> container(c, "{{json .Config.Env}}").contains("\"" + env + "\""))
+        .map(c -> java.time.Instant.parse(container(c, "{{.State.StartedAt}}"))).sorted().toList();
+  }
+
+  @Test
+  void updateAllAtOnceThenRollBackInPairsWithTheRollbackConfig() {
+    // The update config (all at once, 3 s between batches) and the rollback config (2 at a time, 2 s apart) differ.
+    cli.run("service", "create", "--name", "par", "--replicas", "4", "--init", "--stop-grace-period", "1s", "--env", "V=1",
+        "--update-parallelism", "0", "--update-delay", "3s", "--update-monitor", "1s",
+        "--rollback-parallelism", "2", "--rollback-delay", "2s", "--rollback-monitor", "1s", image, "sleep", "300").ok();
+    try {
+      cli.run("service", "update", "--env-add", "V=2", "par").ok();
+      List<java.time.Instant> updated = Eventually.until("four updated containers", Duration.ofSeconds(30),
+          () -> startTimes("par", "V=2"), t -> t.size() == 4);
+      // One at a time would take at least 3 × 3 s.
+      assertThat(Duration.between(updated.get(0), updated.get(3))).isLessThan(Duration.ofSeconds(3));
+
+      cli.run("service", "rollback", "par").ok();
+      Eventually.until("the rollback to complete", Duration.ofSeconds(60), () -> inspect("par", "{{.UpdateStatus.State}}"),
+          "rollback_completed"::equals);
+      assertThat(inspect("par", "{{.UpdateStatus.Message}}")).isEqualTo("rollback completed");
+      assertThat(inspect("par", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}")).isEqualTo("[\"V=1\"]");
+      List<java.time.Instant> back = Eventually.until("four previous-spec containers", Duration.ofSeconds(30),
+          () -> startTimes("par", "V=1"), t -> t.size() == 4 && running("par").size() == 4);
+      // Two pairs, the second at least the rollback delay after the first.
+      assertThat(Duration.between(back.get(1), back.get(2))).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+      assertThat(Duration.between(back.get(0), back.get(1))).isLessThan(Duration.ofSeconds(2));
+      assertThat(Duration.between(back.get(2), back.get(3))).isLessThan(Duration.ofSeconds(2));
+    } finally {
+      cli.run("service", "rm", "par");
+    }
+  }
+
+  @Test
+  void aPausedUpdateResumesWithTheNextUpdateAndContinueIgnoresFailures() {
+    // No restarts, so every failure is one replaced slot and the count is exact.
+    cli.run("service", "create", "--name", "fa", "--replicas", "3", "--init", "--stop-grace-period", "1s",
+        "--restart-condition", "none", "--update-monitor", "1s", image, "sleep", "300").ok();
+    try {
+      cli.run("service", "update", "--detach", "--update-failure-action", "pause", "--update-max-failure-ratio", "0.5",
+          "--args", "sh -c 'exit 3'", "fa").ok();
+      // One failure of three slots is within 0.5; the second is not: the update pauses with one old task left.
+      Eventually.until("the update to pause", Duration.ofSeconds(60), () -> inspect("fa", "{{.UpdateStatus.State}}"), "paused"::equals);
+      assertThat(inspect("fa", "{{.UpdateStatus.Message}}")).startsWith("update paused due to failure or early termination of task");
+      Runnable oneOldTaskLeft = () -> assertThat(running("fa")).singleElement()
+          .satisfies(c -> assertThat(container(c, "{{json .Config.Cmd}}")).endsWith("[\"sleep\",\"300\"]"));
+      oneOldTaskLeft.run();
+      assertThat(failedTasks("fa")).hasSize(2);
+
+      // The next update resumes it; with failure action continue the last slot is replaced too, and it completes.
+      cli.run("service", "update", "--detach", "--update-failure-action", "continue", "fa").ok();
+      Eventually.until("the update to complete", Duration.ofSeconds(60), () -> inspect("fa", "{{.UpdateStatus.State}}"), "completed"::equals);
+      assertThat(running("fa")).isEmpty();
+      assertThat(failedTasks("fa")).hasSize(3).allSatisfy(l -> assertThat(l).contains("task: non-zero exit (3)"));
+    } finally {
+      cli.run("service", "rm", "fa");
+    }
+  }
+
+  private List<String> failedTasks(String service) {
+    return DockerCli.lines(cli.run("service", "ps", service, "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}").ok().out())
+        .stream().filter(l -> l.startsWith("Failed")).toList();
+  }
+
   @Test
   void anUpdateWhoseTasksNeverGetHealthyRollsBack() {
     cli.run("service", "create", "--name", "hc", "--replicas", "2", "--init", "--stop-grace-period", "1s",
