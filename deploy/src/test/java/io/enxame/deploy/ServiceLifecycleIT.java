@@ -165,6 +165,49 @@ class ServiceLifecycleIT {
   }
 
   @Test
+  void theImagesHealthcheckGatesRunningAndAServiceTunesOrDropsIt() {
+    // An image of our own with a HEALTHCHECK that passes once /tmp/ok exists.
+    String hcImage = "enxame-test/hc:" + id.nodeId();
+    String base = engine.run("create", image, "true").ok().out().trim();
+    try {
+      engine.run("commit", "--change", "HEALTHCHECK --interval=1s --retries=1 CMD test -f /tmp/ok", base, hcImage).ok();
+    } finally {
+      engine.run("rm", base);
+    }
+    try {
+      cli.run("service", "create", "--detach", "--name", "imghc", "--init", "--stop-grace-period", "1s",
+          "--health-timeout", "3s", "--health-start-period", "7s", hcImage, "sh", "-c", "sleep 3; touch /tmp/ok; exec sleep 300").ok();
+      cli.run("service", "create", "--detach", "--name", "nohc", "--init", "--stop-grace-period", "1s", "--no-healthcheck",
+          hcImage, "sleep", "300").ok();
+
+      String c = Eventually.until("imghc's container", Duration.ofSeconds(30), () -> running("imghc"), r -> r.size() == 1).get(0);
+      // The service's timeout and start period join the image's test, interval and retries.
+      assertThat(container(c, "{{json .Config.Healthcheck}}")).isEqualTo("{\"Test\":[\"CMD-SHELL\",\"test -f /tmp/ok\"],"
+          + "\"Interval\":1000000000,\"Timeout\":3000000000,\"StartPeriod\":7000000000,\"Retries\":1}");
+      assertThat(cli.run("service", "ps", "imghc", "--format", "{{.CurrentState}}").ok().out()).startsWith("Starting");
+      Eventually.until("imghc to run once healthy", Duration.ofSeconds(30),
+          () -> cli.run("service", "ps", "imghc", "--format", "{{.CurrentState}}").ok().out(), o -> o.startsWith("Running"));
+      assertThat(container(c, "{{.State.Health.Status}}")).isEqualTo("healthy");
+
+      // --no-healthcheck: NONE reaches the container, which runs though /tmp/ok never appears.
+      String n = Eventually.until("nohc to run", Duration.ofSeconds(30),
+          () -> cli.run("service", "ps", "nohc", "--format", "{{.CurrentState}}").ok().out(), o -> o.startsWith("Running")).trim();
+      assertThat(n).isNotEmpty();
+      assertThat(inspect("nohc", "{{json .Spec.TaskTemplate.ContainerSpec.Healthcheck.Test}}")).isEqualTo("[\"NONE\"]");
+      assertThat(running("nohc")).singleElement().satisfies(nc -> {
+        assertThat(container(nc, "{{json .Config.Healthcheck.Test}}")).isEqualTo("[\"NONE\"]");
+        assertThat(container(nc, "{{json .State.Health}}")).isEqualTo("null");
+      });
+    } finally {
+      cli.run("service", "rm", "imghc", "nohc");
+      for (String s : List.of("imghc", "nohc")) {
+        DockerCli.lines(engine.run("ps", "-aq", "--filter", "label=com.docker.swarm.service.name=" + s).out()).forEach(x -> engine.run("rm", "-f", x));
+      }
+      engine.run("rmi", "-f", hcImage);
+    }
+  }
+
+  @Test
   void anUpdateWhoseTasksNeverGetHealthyRollsBack() {
     cli.run("service", "create", "--name", "hc", "--replicas", "2", "--init", "--stop-grace-period", "1s",
         "--health-cmd", "true", "--health-interval", "1s", "--update-monitor", "2s", "--rollback-monitor", "1s",
