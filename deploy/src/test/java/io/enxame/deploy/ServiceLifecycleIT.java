@@ -208,6 +208,27 @@ class ServiceLifecycleIT {
   }
 
   @Test
+  void restartConditionNoneLeavesAKilledTaskAndTheWindowResetsAttempts() throws Exception {
+    cli.run("service", "create", "--detach", "--name", "norestart", "--init", "--restart-condition", "none",
+        "--restart-delay", "0s", image, "sleep", "300").ok();
+    // One attempt, but counted per 1 s window: runs of 1.5 s never use it up (without the window: 2 runs, then no more).
+    cli.run("service", "create", "--detach", "--name", "windowed", "--restart-condition", "on-failure", "--restart-delay", "0s",
+        "--restart-max-attempts", "1", "--restart-window", "1s", image, "sh", "-c", "sleep 1.5; exit 1").ok();
+    try {
+      String victim = Eventually.until("norestart's container", Duration.ofSeconds(30), () -> running("norestart"), r -> r.size() == 1).get(0);
+      engine.run("kill", victim).ok();
+      Eventually.until("windowed to fail a third time", Duration.ofSeconds(60), () -> failedTasks("windowed"), f -> f.size() >= 3);
+      // Well past a restart delay of 0 s: the killed task is still the only one.
+      assertThat(DockerCli.lines(cli.run("service", "ps", "norestart", "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}").ok().out()))
+          .singleElement().satisfies(l -> assertThat(l).startsWith("Failed").endsWith("task: non-zero exit (137)\""));
+      assertThat(running("norestart")).isEmpty();
+      assertThat(cli.run("service", "ls", "--filter", "name=norestart").ok().out()).containsPattern("norestart\\s+replicated\\s+0/1");
+    } finally {
+      cli.run("service", "rm", "norestart", "windowed");
+    }
+  }
+
+  @Test
   void anUpdateWhoseTasksNeverGetHealthyRollsBack() {
     cli.run("service", "create", "--name", "hc", "--replicas", "2", "--init", "--stop-grace-period", "1s",
         "--health-cmd", "true", "--health-interval", "1s", "--update-monitor", "2s", "--rollback-monitor", "1s",
