@@ -229,6 +229,29 @@ class ServiceLifecycleIT {
   }
 
   @Test
+  void theSwarmsTaskHistoryLimitPrunesOldTasksAndTheirContainers() {
+    cli.run("swarm", "update", "--task-history-limit", "2").ok();
+    try {
+      assertThat(cli.run("info").ok().out()).contains("Task History Retention Limit: 2");
+      cli.run("service", "create", "--name", "hist", "--init", "--stop-grace-period", "1s", "--update-monitor", "1s",
+          image, "sleep", "300").ok();
+      for (int i = 0; i < 3; i++) cli.run("service", "update", "--force", "hist").ok();
+      // Four tasks were made in the slot; the two oldest leave the store and the engine.
+      List<String> tasks = Eventually.until("two tasks left", Duration.ofSeconds(30),
+          () -> DockerCli.lines(cli.run("service", "ps", "hist", "--no-trunc", "--format", "{{.ID}} {{.DesiredState}}").ok().out()),
+          l -> l.size() == 2);
+      assertThat(tasks).anySatisfy(l -> assertThat(l).endsWith(" Running")).anySatisfy(l -> assertThat(l).endsWith(" Shutdown"));
+      List<String> ids = tasks.stream().map(l -> l.split(" ")[0]).toList();
+      Eventually.until("only their containers", Duration.ofSeconds(30), () -> DockerCli.lines(engine.run("ps", "-a",
+              "--filter", "label=com.docker.swarm.service.name=hist", "--format", "{{.Names}}").ok().out()),
+          names -> names.size() == 2 && names.stream().allMatch(n -> ids.contains(n.substring(n.lastIndexOf('.') + 1))));
+    } finally {
+      cli.run("swarm", "update", "--task-history-limit", "5");
+      cli.run("service", "rm", "hist");
+    }
+  }
+
+  @Test
   void anUpdateWhoseTasksNeverGetHealthyRollsBack() {
     cli.run("service", "create", "--name", "hc", "--replicas", "2", "--init", "--stop-grace-period", "1s",
         "--health-cmd", "true", "--health-interval", "1s", "--update-monitor", "2s", "--rollback-monitor", "1s",
