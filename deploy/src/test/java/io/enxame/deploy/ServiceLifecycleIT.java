@@ -252,6 +252,26 @@ class ServiceLifecycleIT {
   }
 
   @Test
+  void aRollbackToASpecThatFailsPausesWithItsOwnFailureAction() {
+    // The first spec fails at once; the update to a good one completes; rolling back to the bad one pauses.
+    cli.run("service", "create", "--detach", "--name", "rp", "--replicas", "2", "--init", "--stop-grace-period", "1s",
+        "--restart-condition", "none", "--update-monitor", "1s", "--update-parallelism", "0",
+        "--rollback-monitor", "1s", "--rollback-failure-action", "pause", image, "sh", "-c", "exit 3").ok();
+    try {
+      cli.run("service", "update", "--args", "sleep 300", "rp").ok();
+      assertThat(running("rp")).hasSize(2);
+      cli.run("service", "rollback", "--detach", "rp").ok();
+      Eventually.until("the rollback to pause", Duration.ofSeconds(60), () -> inspect("rp", "{{.UpdateStatus.State}}"), "rollback_paused"::equals);
+      assertThat(inspect("rp", "{{.UpdateStatus.Message}}")).startsWith("rollback paused due to failure or early termination of task");
+      // Parallelism 1 while rolling back (the default): one slot was tried, the other still runs the good spec.
+      assertThat(running("rp")).singleElement()
+          .satisfies(c -> assertThat(container(c, "{{json .Config.Cmd}}")).endsWith("[\"sleep\",\"300\"]"));
+    } finally {
+      cli.run("service", "rm", "rp");
+    }
+  }
+
+  @Test
   void anUpdateWhoseTasksNeverGetHealthyRollsBack() {
     cli.run("service", "create", "--name", "hc", "--replicas", "2", "--init", "--stop-grace-period", "1s",
         "--health-cmd", "true", "--health-interval", "1s", "--update-monitor", "2s", "--rollback-monitor", "1s",
