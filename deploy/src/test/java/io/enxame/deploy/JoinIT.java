@@ -365,6 +365,8 @@ class JoinIT {
     assertThat(DockerCli.lines(DockerCli.engine().run("ps", "-a", "--filter", "label=com.docker.swarm.service.name=" + GLOBAL_JOB,
         "--format", "{{.Label \"com.docker.swarm.node.id\"}}").ok().out()))
         .containsExactlyInAnyOrder(manager.nodeId(), worker.nodeId(), second.nodeId());
+    assertThat(cli.run("service", "ls", "--filter", "name=" + GLOBAL_JOB, "--format", "{{.Mode}} {{.Replicas}}").ok().out().trim())
+        .isEqualTo("global job 0/0 (3/3 completed)");
   }
 
   @Test

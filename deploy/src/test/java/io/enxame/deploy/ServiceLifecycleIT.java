@@ -347,7 +347,9 @@ class ServiceLifecycleIT {
       cli.run("node", "update", "--label-add", "agent=yes", id.nodeId()).ok();
       Eventually.until("a task on the labelled node", Duration.ofSeconds(30), () -> running("agent"), r -> r.size() == 1);
       assertThat(running("agent").get(0)).matches("agent\\." + id.nodeId() + "\\.[0-9a-z]{25}");
-      assertThat(cli.run("service", "ls").ok().out()).containsPattern("agent\\s+global\\s+1/1");
+      // The container runs a moment before the agent's report of it lands in the store.
+      Eventually.until("agent 1/1", Duration.ofSeconds(10), () -> cli.run("service", "ls").ok().out(),
+          o -> o.matches("(?s).*agent\\s+global\\s+1/1.*"));
       cli.run("node", "update", "--label-rm", "agent", id.nodeId()).ok();
       Eventually.until("the task to stop", Duration.ofSeconds(30), () -> running("agent"), List::isEmpty);
     } finally {
