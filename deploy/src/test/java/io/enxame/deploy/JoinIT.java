@@ -62,6 +62,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class JoinIT {
   private static final String SERVICE = "pki-join-it";
   private static final String SPREAD = "pki-join-it-spread";
+  private static final String GLOBAL = "pki-join-it-global";
+  private static final String GLOBAL_JOB = "pki-join-it-once-per-node";
   @TempDir static Path managerDir;
   @TempDir static Path workerDir;
   @TempDir static Path secondDir;
@@ -92,7 +94,7 @@ class JoinIT {
   @AfterAll
   void stop() throws Exception {
     try {
-      if (cli != null) cli.run("service", "rm", SERVICE, SPREAD);
+      if (cli != null) cli.run("service", "rm", SERVICE, SPREAD, GLOBAL, GLOBAL_JOB);
       if (secondVertx != null) secondVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (workerVertx != null) workerVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (managerVertx != null) managerVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -339,6 +341,35 @@ class JoinIT {
   }
 
   @Test
+  @Order(5)
+  void aGlobalServiceRunsOnTheNodesThereAre() {
+    cli.run("service", "create", "--detach", "--name", GLOBAL, "--mode", "global", "--init", "--stop-grace-period", "1s",
+        DockerCli.testImage(), "sleep", "600").ok();
+    Map<String, Long> placed = Eventually.until("one task on each of the two nodes", Duration.ofSeconds(30),
+        () -> containersPerNode(GLOBAL), m -> m.size() == 2);
+    assertThat(placed).containsOnlyKeys(manager.nodeId(), worker.nodeId()).allSatisfy((node, n) -> assertThat(n).isEqualTo(1L));
+  }
+
+  @Test
+  @Order(7)
+  void aGlobalServiceFollowsANodeThatJoinedAndAGlobalJobCompletesOnEveryNode() {
+    // The second worker joined after GLOBAL existed (order 6): it gets its task too.
+    Eventually.until("a task on the second worker as well", Duration.ofSeconds(30), () -> containersPerNode(GLOBAL),
+        m -> m.size() == 3 && total(m) == 3);
+    assertThat(cli.run("service", "ls", "--filter", "name=" + GLOBAL, "--format", "{{.Mode}} {{.Replicas}}").ok().out().trim())
+        .isEqualTo("global 3/3");
+    cli.run("service", "create", "--name", GLOBAL_JOB, "--mode", "global-job", DockerCli.testImage(), "true").ok();
+    List<String> ps = Eventually.until("a completed task on each node", Duration.ofSeconds(30),
+        () -> DockerCli.lines(cli.run("service", "ps", GLOBAL_JOB, "--format", "{{.Node}} {{.DesiredState}} {{.CurrentState}}").ok().out()),
+        l -> l.size() == 3 && l.stream().allMatch(t -> t.contains(" Complete Complete")));
+    assertThat(DockerCli.lines(DockerCli.engine().run("ps", "-a", "--filter", "label=com.docker.swarm.service.name=" + GLOBAL_JOB,
+        "--format", "{{.Label \"com.docker.swarm.node.id\"}}").ok().out()))
+        .containsExactlyInAnyOrder(manager.nodeId(), worker.nodeId(), second.nodeId());
+    assertThat(cli.run("service", "ls", "--filter", "name=" + GLOBAL_JOB, "--format", "{{.Mode}} {{.Replicas}}").ok().out().trim())
+        .isEqualTo("global job 0/0 (3/3 completed)");
+  }
+
+  @Test
   @Order(6)
   void theSpreadPreferenceBalancesZonesRatherThanNodes() throws Exception {
     secondVertx = Vertx.vertx();
@@ -371,7 +402,7 @@ class JoinIT {
       Map<String, Long> placed = Eventually.until("four tasks running", Duration.ofSeconds(30), () -> containersPerNode(SPREAD),
           m -> total(m) == 4);
       assertThat(placed.get(worker.nodeId())).isEqualTo(1L);
-      // What it ran goes on: the same containers.
+      // What it ran goes on: the same containers, GLOBAL's task included.
       assertThat(containersOf(worker)).containsExactlyInAnyOrderElementsOf(before);
     } finally {
       cli.run("node", "update", "--availability", "active", worker.nodeId()).ok();
@@ -389,6 +420,10 @@ class JoinIT {
       assertThat(moved.keySet()).containsAnyOf(manager.nodeId(), worker.nodeId());
       assertThat(cli.run("node", "ps", second.nodeId(), "--filter", "desired-state=running", "-q").ok().out()).isBlank();
       assertThat(cli.run("service", "ls", "--filter", "name=" + SPREAD, "--format", "{{.Replicas}}").ok().out().trim()).isEqualTo("4/4");
+      // The drained node's global task goes and is not replaced elsewhere.
+      Eventually.until("GLOBAL's task gone from the drained worker", Duration.ofSeconds(30), () -> containersPerNode(GLOBAL),
+          m -> !m.containsKey(second.nodeId()) && total(m) == 2);
+      assertThat(cli.run("service", "ls", "--filter", "name=" + GLOBAL, "--format", "{{.Replicas}}").ok().out().trim()).isEqualTo("2/2");
     } finally {
       cli.run("node", "update", "--availability", "active", second.nodeId()).ok();
     }

@@ -1,6 +1,7 @@
 package io.enxame.deploy;
 
 import io.enxame.shared.testing.Eventually;
+import io.enxame.shared.testing.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,224 @@ class ServiceLifecycleIT {
 
   private String inspect(String service, String format) {
     return cli.run("service", "inspect", service, "--format", format).ok().out().trim();
+  }
+
+  private String container(String name, String format) {
+    return engine.run("inspect", "--format", format, name).ok().out().trim();
+  }
+
+  @Test
+  void oneUpdateWithManyFlagsReachesInspectAndTheContainers() {
+    int port = Ports.free();
+    cli.run("service", "create", "--name", "flags", "--init", "--stop-grace-period", "1s", "--update-monitor", "1s",
+        "--env", "KEEP=1", "--env", "GONE=1", "--label", "old=1", "--container-label", "cold=1", image, "sleep", "300").ok();
+    try {
+      cli.run("service", "update", "--env-rm", "GONE", "--args", "sleep 301", "--label-add", "new=2", "--label-rm", "old",
+          "--container-label-add", "cnew=2", "--container-label-rm", "cold", "--publish-add", port + ":80",
+          "--constraint-add", "node.role==manager", "flags").ok();
+      assertThat(inspect("flags", "{{json .Spec.Labels}}")).isEqualTo("{\"new\":\"2\"}");
+      assertThat(inspect("flags", "{{json .Spec.TaskTemplate.ContainerSpec.Labels}}")).isEqualTo("{\"cnew\":\"2\"}");
+      assertThat(inspect("flags", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}")).isEqualTo("[\"KEEP=1\"]");
+      assertThat(inspect("flags", "{{json .Spec.TaskTemplate.ContainerSpec.Args}}")).isEqualTo("[\"sleep\",\"301\"]");
+      assertThat(inspect("flags", "{{json .Spec.TaskTemplate.Placement.Constraints}}")).isEqualTo("[\"node.role==manager\"]");
+      assertThat(inspect("flags", "{{range .Endpoint.Ports}}{{.Protocol}} {{.PublishedPort}}:{{.TargetPort}} {{.PublishMode}}{{end}}"))
+          .isEqualTo("tcp " + port + ":80 ingress");
+      String c = Eventually.until("one updated container", Duration.ofSeconds(30), () -> running("flags"),
+          r -> r.size() == 1 && container(r.get(0), "{{json .Config.Cmd}}").contains("301")).get(0);
+      assertThat(container(c, "{{json .Config.Env}}")).contains("KEEP=1").doesNotContain("GONE");
+      assertThat(container(c, "{{json .Config.Cmd}}")).endsWith("[\"sleep\",\"301\"]");
+      assertThat(container(c, "{{index .Config.Labels \"cnew\"}}")).isEqualTo("2");
+      assertThat(container(c, "{{json .Config.Labels}}")).doesNotContain("cold").doesNotContain("\"new\"");
+
+      // --publish-rm names the target port, as on Swarm. A constraint no node meets leaves the new task waiting; removing it places it again.
+      cli.run("service", "update", "--detach", "--publish-rm", "80", "--constraint-rm", "node.role==manager",
+          "--constraint-add", "node.labels.nowhere==1", "flags").ok();
+      assertThat(inspect("flags", "{{json .Endpoint.Ports}}")).isIn("null", "[]");
+      assertThat(inspect("flags", "{{json .Spec.EndpointSpec.Ports}}")).isIn("null", "[]");
+      Eventually.until("the task to wait for a node", Duration.ofSeconds(30),
+          () -> cli.run("service", "ps", "flags", "--filter", "desired-state=running", "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}").ok().out(),
+          o -> o.startsWith("Pending") && o.contains("scheduling constraints not satisfied on 1 node"));
+      assertThat(running("flags")).isEmpty();
+      cli.run("service", "update", "--constraint-rm", "node.labels.nowhere==1", "flags").ok();
+      assertThat(inspect("flags", "{{json .Spec.TaskTemplate.Placement}}")).doesNotContain("nowhere");
+      assertThat(running("flags")).hasSize(1);
+    } finally {
+      cli.run("service", "rm", "flags");
+    }
+  }
+
+  /** When each running container of the service that has this env entry started, in order. */
+  private List<java.time.Instant> startTimes(String service, String env) {
+    return running(service).stream().filter(c -> container(c, "{{json .Config.Env}}").contains("\"" + env + "\""))
+        .map(c -> java.time.Instant.parse(container(c, "{{.State.StartedAt}}"))).sorted().toList();
+  }
+
+  @Test
+  void updateAllAtOnceThenRollBackInPairsWithTheRollbackConfig() {
+    // The update config (all at once, 3 s between batches) and the rollback config (2 at a time, 2 s apart) differ.
+    cli.run("service", "create", "--name", "par", "--replicas", "4", "--init", "--stop-grace-period", "1s", "--env", "V=1",
+        "--update-parallelism", "0", "--update-delay", "3s", "--update-monitor", "1s",
+        "--rollback-parallelism", "2", "--rollback-delay", "2s", "--rollback-monitor", "1s", image, "sleep", "300").ok();
+    try {
+      cli.run("service", "update", "--env-add", "V=2", "par").ok();
+      List<java.time.Instant> updated = Eventually.until("four updated containers", Duration.ofSeconds(30),
+          () -> startTimes("par", "V=2"), t -> t.size() == 4);
+      // One at a time would take at least 3 × 3 s.
+      assertThat(Duration.between(updated.get(0), updated.get(3))).isLessThan(Duration.ofSeconds(6));
+
+      cli.run("service", "rollback", "par").ok();
+      Eventually.until("the rollback to complete", Duration.ofSeconds(60), () -> inspect("par", "{{.UpdateStatus.State}}"),
+          "rollback_completed"::equals);
+      assertThat(inspect("par", "{{.UpdateStatus.Message}}")).isEqualTo("rollback completed");
+      assertThat(inspect("par", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}")).isEqualTo("[\"V=1\"]");
+      List<java.time.Instant> back = Eventually.until("four previous-spec containers", Duration.ofSeconds(30),
+          () -> startTimes("par", "V=1"), t -> t.size() == 4 && running("par").size() == 4);
+      // Two pairs, the second at least the rollback delay after the first.
+      assertThat(Duration.between(back.get(1), back.get(2))).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+      assertThat(Duration.between(back.get(0), back.get(1))).isLessThan(Duration.ofSeconds(2));
+      assertThat(Duration.between(back.get(2), back.get(3))).isLessThan(Duration.ofSeconds(2));
+    } finally {
+      cli.run("service", "rm", "par");
+    }
+  }
+
+  @Test
+  void aPausedUpdateResumesWithTheNextUpdateAndContinueIgnoresFailures() {
+    // No restarts, so every failure is one replaced slot and the count is exact.
+    cli.run("service", "create", "--name", "fa", "--replicas", "3", "--init", "--stop-grace-period", "1s",
+        "--restart-condition", "none", "--update-monitor", "1s", image, "sleep", "300").ok();
+    try {
+      cli.run("service", "update", "--detach", "--update-failure-action", "pause", "--update-max-failure-ratio", "0.5",
+          "--init=false", "--args", "no-such-command", "fa").ok(); // never runs: the updater waits for each failure
+      // One failure of three slots is within 0.5; the second is not: the update pauses with one old task left.
+      Eventually.until("the update to pause", Duration.ofSeconds(60), () -> inspect("fa", "{{.UpdateStatus.State}}"), "paused"::equals);
+      assertThat(inspect("fa", "{{.UpdateStatus.Message}}")).startsWith("update paused due to failure or early termination of task");
+      Runnable oneOldTaskLeft = () -> assertThat(running("fa")).singleElement()
+          .satisfies(c -> assertThat(container(c, "{{json .Config.Cmd}}")).endsWith("[\"sleep\",\"300\"]"));
+      oneOldTaskLeft.run();
+      assertThat(failedTasks("fa")).hasSize(2);
+
+      // The next update resumes it; with failure action continue the last slot is replaced too, and it completes.
+      cli.run("service", "update", "--detach", "--update-failure-action", "continue", "fa").ok();
+      Eventually.until("the update to complete", Duration.ofSeconds(60), () -> inspect("fa", "{{.UpdateStatus.State}}"), "completed"::equals);
+      assertThat(running("fa")).isEmpty();
+      assertThat(failedTasks("fa")).hasSize(3).allSatisfy(l -> assertThat(l).contains("no-such-command"));
+    } finally {
+      cli.run("service", "rm", "fa");
+    }
+  }
+
+  private List<String> failedTasks(String service) {
+    return DockerCli.lines(cli.run("service", "ps", service, "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}").ok().out())
+        .stream().filter(l -> l.startsWith("Failed")).toList();
+  }
+
+  @Test
+  void theImagesHealthcheckGatesRunningAndAServiceTunesOrDropsIt() {
+    // An image of our own with a HEALTHCHECK that passes once /tmp/ok exists.
+    String hcImage = "enxame-test/hc:" + id.nodeId();
+    String base = engine.run("create", image, "true").ok().out().trim();
+    try {
+      engine.run("commit", "--change", "HEALTHCHECK --interval=1s --retries=1 CMD test -f /tmp/ok", base, hcImage).ok();
+    } finally {
+      engine.run("rm", base);
+    }
+    try {
+      cli.run("service", "create", "--detach", "--name", "imghc", "--init", "--stop-grace-period", "1s",
+          "--health-timeout", "3s", "--health-start-period", "7s", hcImage, "sh", "-c", "sleep 3; touch /tmp/ok; exec sleep 300").ok();
+      cli.run("service", "create", "--detach", "--name", "nohc", "--init", "--stop-grace-period", "1s", "--no-healthcheck",
+          hcImage, "sleep", "300").ok();
+
+      String c = Eventually.until("imghc's container", Duration.ofSeconds(30), () -> running("imghc"), r -> r.size() == 1).get(0);
+      // The service's timeout and start period join the image's test, interval and retries.
+      assertThat(container(c, "{{json .Config.Healthcheck}}")).isEqualTo("{\"Test\":[\"CMD-SHELL\",\"test -f /tmp/ok\"],"
+          + "\"Interval\":1000000000,\"Timeout\":3000000000,\"StartPeriod\":7000000000,\"Retries\":1}");
+      assertThat(cli.run("service", "ps", "imghc", "--format", "{{.CurrentState}}").ok().out()).startsWith("Starting");
+      Eventually.until("imghc to run once healthy", Duration.ofSeconds(30),
+          () -> cli.run("service", "ps", "imghc", "--format", "{{.CurrentState}}").ok().out(), o -> o.startsWith("Running"));
+      assertThat(container(c, "{{.State.Health.Status}}")).isEqualTo("healthy");
+
+      // --no-healthcheck: NONE reaches the container, which runs though /tmp/ok never appears.
+      String n = Eventually.until("nohc to run", Duration.ofSeconds(30),
+          () -> cli.run("service", "ps", "nohc", "--format", "{{.CurrentState}}").ok().out(), o -> o.startsWith("Running")).trim();
+      assertThat(n).isNotEmpty();
+      assertThat(inspect("nohc", "{{json .Spec.TaskTemplate.ContainerSpec.Healthcheck.Test}}")).isEqualTo("[\"NONE\"]");
+      assertThat(running("nohc")).singleElement().satisfies(nc -> {
+        assertThat(container(nc, "{{json .Config.Healthcheck.Test}}")).isEqualTo("[\"NONE\"]");
+        assertThat(container(nc, "{{json .State.Health}}")).isEqualTo("null");
+      });
+    } finally {
+      cli.run("service", "rm", "imghc", "nohc");
+      for (String s : List.of("imghc", "nohc")) {
+        DockerCli.lines(engine.run("ps", "-aq", "--filter", "label=com.docker.swarm.service.name=" + s).out()).forEach(x -> engine.run("rm", "-f", x));
+      }
+      engine.run("rmi", "-f", hcImage);
+    }
+  }
+
+  @Test
+  void restartConditionNoneLeavesAKilledTaskAndTheWindowResetsAttempts() throws Exception {
+    cli.run("service", "create", "--detach", "--name", "norestart", "--init", "--restart-condition", "none",
+        "--restart-delay", "0s", image, "sleep", "300").ok();
+    // One attempt, but counted per 1 s window: runs of 1.5 s never use it up (without the window: 2 runs, then no more).
+    cli.run("service", "create", "--detach", "--name", "windowed", "--restart-condition", "on-failure", "--restart-delay", "0s",
+        "--restart-max-attempts", "1", "--restart-window", "1s", image, "sh", "-c", "sleep 1.5; exit 1").ok();
+    try {
+      String victim = Eventually.until("norestart's container", Duration.ofSeconds(30), () -> running("norestart"), r -> r.size() == 1).get(0);
+      engine.run("kill", victim).ok();
+      Eventually.until("windowed to fail a third time", Duration.ofSeconds(60), () -> failedTasks("windowed"), f -> f.size() >= 3);
+      // Well past a restart delay of 0 s: the killed task is still the only one.
+      assertThat(DockerCli.lines(cli.run("service", "ps", "norestart", "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}").ok().out()))
+          .singleElement().satisfies(l -> assertThat(l).startsWith("Failed").endsWith("task: non-zero exit (137)\""));
+      assertThat(running("norestart")).isEmpty();
+      assertThat(cli.run("service", "ls", "--filter", "name=norestart").ok().out()).containsPattern("norestart\\s+replicated\\s+0/1");
+    } finally {
+      cli.run("service", "rm", "norestart", "windowed");
+    }
+  }
+
+  @Test
+  void theSwarmsTaskHistoryLimitPrunesOldTasksAndTheirContainers() {
+    cli.run("swarm", "update", "--task-history-limit", "2").ok();
+    try {
+      assertThat(cli.run("info").ok().out()).contains("Task History Retention Limit: 2");
+      cli.run("service", "create", "--name", "hist", "--init", "--stop-grace-period", "1s", "--update-monitor", "1s",
+          image, "sleep", "300").ok();
+      for (int i = 0; i < 3; i++) cli.run("service", "update", "--force", "hist").ok();
+      // Four tasks were made in the slot; the two oldest leave the store and the engine.
+      List<String> tasks = Eventually.until("two tasks left", Duration.ofSeconds(30),
+          () -> DockerCli.lines(cli.run("service", "ps", "hist", "--no-trunc", "--format", "{{.ID}} {{.DesiredState}}").ok().out()),
+          l -> l.size() == 2);
+      assertThat(tasks).anySatisfy(l -> assertThat(l).endsWith(" Running")).anySatisfy(l -> assertThat(l).endsWith(" Shutdown"));
+      List<String> ids = tasks.stream().map(l -> l.split(" ")[0]).toList();
+      Eventually.until("only their containers", Duration.ofSeconds(30), () -> DockerCli.lines(engine.run("ps", "-a",
+              "--filter", "label=com.docker.swarm.service.name=hist", "--format", "{{.Names}}").ok().out()),
+          names -> names.size() == 2 && names.stream().allMatch(n -> ids.contains(n.substring(n.lastIndexOf('.') + 1))));
+    } finally {
+      cli.run("swarm", "update", "--task-history-limit", "5");
+      cli.run("service", "rm", "hist");
+    }
+  }
+
+  @Test
+  void aRollbackToASpecThatFailsPausesWithItsOwnFailureAction() {
+    // The first spec cannot start (no such command: its tasks never run, so the updater never moves past one);
+    // the update to a good one completes; rolling back to the bad one pauses.
+    cli.run("service", "create", "--detach", "--name", "rp", "--replicas", "2", "--stop-grace-period", "1s",
+        "--restart-condition", "none", "--update-monitor", "1s", "--update-parallelism", "0",
+        "--rollback-monitor", "1s", "--rollback-failure-action", "pause", image, "no-such-command").ok();
+    try {
+      cli.run("service", "update", "--init", "--args", "sleep 300", "rp").ok();
+      assertThat(running("rp")).hasSize(2);
+      cli.run("service", "rollback", "--detach", "rp").ok();
+      Eventually.until("the rollback to pause", Duration.ofSeconds(60), () -> inspect("rp", "{{.UpdateStatus.State}}"), "rollback_paused"::equals);
+      assertThat(inspect("rp", "{{.UpdateStatus.Message}}")).startsWith("rollback paused due to failure or early termination of task");
+      // Parallelism 1 while rolling back (the default): one slot was tried, the other still runs the good spec.
+      assertThat(running("rp")).singleElement()
+          .satisfies(c -> assertThat(container(c, "{{json .Config.Cmd}}")).endsWith("[\"sleep\",\"300\"]"));
+    } finally {
+      cli.run("service", "rm", "rp");
+    }
   }
 
   @Test
@@ -129,7 +348,9 @@ class ServiceLifecycleIT {
       cli.run("node", "update", "--label-add", "agent=yes", id.nodeId()).ok();
       Eventually.until("a task on the labelled node", Duration.ofSeconds(30), () -> running("agent"), r -> r.size() == 1);
       assertThat(running("agent").get(0)).matches("agent\\." + id.nodeId() + "\\.[0-9a-z]{25}");
-      assertThat(cli.run("service", "ls").ok().out()).containsPattern("agent\\s+global\\s+1/1");
+      // The container runs a moment before the agent's report of it lands in the store.
+      Eventually.until("agent 1/1", Duration.ofSeconds(10), () -> cli.run("service", "ls").ok().out(),
+          o -> o.matches("(?s).*agent\\s+global\\s+1/1.*"));
       cli.run("node", "update", "--label-rm", "agent", id.nodeId()).ok();
       Eventually.until("the task to stop", Duration.ofSeconds(30), () -> running("agent"), List::isEmpty);
     } finally {

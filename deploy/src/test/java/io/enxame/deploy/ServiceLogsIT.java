@@ -184,6 +184,36 @@ class ServiceLogsIT {
 
   @Test
   @Order(7)
+  void eventsForSecretsAndConfigsAndTheirFilters(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    String from = String.valueOf(System.currentTimeMillis() / 1000 - 1);
+    Path data = Files.writeString(tmp.resolve("data"), "s3cret");
+    try {
+      cli.run("secret", "create", "--label", "env=prod", "ev-secret", data.toString()).ok();
+      cli.run("config", "create", "--label", "env=prod", "ev-config", data.toString()).ok();
+    } finally {
+      cli.run("secret", "rm", "ev-secret");
+      cli.run("config", "rm", "ev-config");
+    }
+    String until = String.valueOf(System.currentTimeMillis() / 1000 + 1);
+    Eventually.until("until to pass", Duration.ofSeconds(5), () -> System.currentTimeMillis() / 1000, now -> now > Long.parseLong(until));
+    java.util.function.Function<String[], List<String>> events = filters -> {
+      List<String> args = new ArrayList<>(List.of("events", "--since", from, "--until", until,
+          "--format", "{{.Scope}} {{.Type}} {{.Action}} {{.Actor.Attributes.name}}"));
+      for (String f : filters) args.addAll(List.of("--filter", f));
+      return DockerCli.lines(cli.run(args.toArray(String[]::new)).ok().out());
+    };
+    assertThat(events.apply(new String[] {"scope=swarm", "type=secret", "type=config"})).containsExactly(
+        "swarm secret create ev-secret", "swarm config create ev-config", "swarm secret remove ev-secret", "swarm config remove ev-config");
+    assertThat(events.apply(new String[] {"type=secret", "type=config", "event=remove"}))
+        .containsExactly("swarm secret remove ev-secret", "swarm config remove ev-config");
+    assertThat(events.apply(new String[] {"scope=local", "type=secret"})).isEmpty();
+    // As on Swarm, a cluster event's attributes are its name only (moby's logSecretEvent, logConfigEvent):
+    // the objects' labels are not there, so a label filter matches none of them.
+    assertThat(events.apply(new String[] {"type=secret", "type=config", "label=env=prod"})).isEmpty();
+  }
+
+  @Test
+  @Order(7)
   void eventsShowServiceCreateUpdateRemove() {
     cli.run("service", "rm", "tty").ok();
     String until = String.valueOf(System.currentTimeMillis() / 1000 + 1);

@@ -55,12 +55,12 @@ public final class ServiceRoutes {
       return store.list(Kind.SERVICES).map(services -> Reply.ok(services.stream().filter(matches)
           .map(ServiceRoutes::present).collect(JsonArray::new, JsonArray::add, JsonArray::addAll)));
     }
-    return store.snapshot(Kind.SERVICES, Kind.TASKS, Kind.NODES).map(snap -> {
+    return store.snapshot(Kind.SERVICES, Kind.TASKS).map(snap -> {
       Map<String, List<JsonObject>> tasksByService = snap.of(Kind.TASKS).stream()
           .collect(Collectors.groupingBy(t -> t.getString("ServiceID", "")));
       JsonArray out = new JsonArray();
       snap.of(Kind.SERVICES).stream().filter(matches).forEach(s -> out.add(present(s).put("ServiceStatus",
-          ServiceStatus.of(s, tasksByService.getOrDefault(s.getString("ID"), List.of()), snap.of(Kind.NODES)))));
+          ServiceStatus.of(s, tasksByService.getOrDefault(s.getString("ID"), List.of())))));
       return Reply.ok(out);
     });
   }

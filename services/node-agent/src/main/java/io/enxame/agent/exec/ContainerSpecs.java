@@ -86,7 +86,9 @@ public final class ContainerSpecs {
   }
 
   private static ContainerSpec.Healthcheck healthcheck(JsonObject hc) {
-    if (hc == null || strings(hc.getJsonArray("Test")).isEmpty()) return null; // keep the image's own
+    // As swarmkit's adapter: the engine fills what is left empty (the test included) from the image's HEALTHCHECK,
+    // so --health-timeout alone tunes the image's check rather than dropping it.
+    if (hc == null) return null;
     return new ContainerSpec.Healthcheck(strings(hc.getJsonArray("Test")), positive(hc.getLong("Interval")),
         positive(hc.getLong("Timeout")), hc.getInteger("Retries"), positive(hc.getLong("StartPeriod")));
   }

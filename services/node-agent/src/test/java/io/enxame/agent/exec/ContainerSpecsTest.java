@@ -50,6 +50,14 @@ class ContainerSpecsTest {
   }
 
   @Test
+  void aHealthcheckWithoutATestStillCarriesItsTimings() {
+    JsonObject cs = new JsonObject().put("Image", "busybox")
+        .put("Healthcheck", new JsonObject().put("Timeout", 3_000_000_000L).put("StartPeriod", 7_000_000_000L));
+    assertThat(ContainerSpecs.fromTask(task("t1", "running", cs), "n1").healthcheck())
+        .isEqualTo(new ContainerSpec.Healthcheck(List.of(), null, 3_000_000_000L, null, 7_000_000_000L));
+  }
+
+  @Test
   void leavesImageDefaultsAlone() {
     ContainerSpec spec = ContainerSpecs.fromTask(task("t1", "running", new JsonObject().put("Image", "busybox")), "n1");
     assertThat(spec.entrypoint()).isEmpty();

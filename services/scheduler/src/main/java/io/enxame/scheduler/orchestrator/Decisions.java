@@ -51,6 +51,13 @@ final class Decisions {
     return nodes.stream().filter(placement::wantsNode).map(n -> n.getString("ID")).sorted().toList();
   }
 
+  /** Whether a global service leaves this task be: its node is paused (swarmkit neither adds nor updates tasks there). */
+  boolean onPausedNode(JsonObject task) {
+    if (!global) return false;
+    String nodeId = task.getString("NodeID", "");
+    return nodes.stream().anyMatch(n -> nodeId.equals(n.getString("ID")) && placement.keepsTasksOn(n));
+  }
+
   void createTask(String key, String desired) { createTask(key, desired, new JsonObject()); }
 
   /** @param extra fields the mode adds to a new task (a job's iteration) */

@@ -78,7 +78,7 @@ public final class ServiceReconciler {
     for (JsonObject t : tasks.stream().sorted(Comparator.comparing(RollingUpdate::createdAt)).toList()) {
       List<JsonObject> slot = slots.get(out.slotKey(t));
       if (slot != null) slot.add(t);
-      else unwanted.add(t);
+      else if (!out.onPausedNode(t)) unwanted.add(t);
     }
     retire(unwanted);
 

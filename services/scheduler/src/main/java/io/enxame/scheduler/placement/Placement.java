@@ -94,6 +94,12 @@ public final class Placement {
   /** Whether a global service wants a task on this node: ready, active, within the constraints and with room. */
   public boolean wantsNode(JsonObject node) { return acceptsNewTasks(node) && constraints.test(node); }
 
+  /** Whether a global service keeps what it runs on this node, though it adds nothing there: paused, not down, within the constraints. */
+  public boolean keepsTasksOn(JsonObject node) {
+    return "pause".equals(Json.string(node, "Spec.Availability")) && !"down".equals(Json.string(node, "Status.State"))
+        && constraints.test(node);
+  }
+
   static boolean acceptsNewTasks(JsonObject node) {
     return "ready".equals(Json.string(node, "Status.State"))
         && "active".equals(Optional.ofNullable(Json.string(node, "Spec.Availability")).orElse("active"));

@@ -308,6 +308,16 @@ class ServiceReconcilerTest {
   }
 
   @Test
+  void aGlobalServiceKeepsItsTaskOnAPausedNodeAndAddsNoneThere() {
+    nodes = List.of(node("n1", "ready"), node("n2", "ready"));
+    nodes.forEach(n -> n.getJsonObject("Spec").put("Availability", "pause"));
+    JsonObject svc = service(1, null);
+    svc.getJsonObject("Spec").put("Mode", new JsonObject().put("Global", new JsonObject()));
+    ServiceReconciler.Result r = run(svc, List.of(task(svc, "a", 0, "running", "running", "2026-01-01T00:00:00Z")));
+    assertThat(r.ops()).isEmpty();
+  }
+
+  @Test
   void aTaskOnADrainedNodeIsReplacedElsewhere() {
     nodes = List.of(node("n1", "ready"), node("n2", "ready"));
     nodes.get(0).getJsonObject("Spec").put("Availability", "drain");
