@@ -62,7 +62,8 @@ class ServiceLifecycleIT {
   void oneUpdateWithManyFlagsReachesInspectAndTheContainers() {
     int port = Ports.free();
     cli.run("service", "create", "--name", "flags", "--init", "--stop-grace-period", "1s", "--update-monitor", "1s",
-        "--env", "KEEP=1", "--env", "GONE=1", "--label", "old=1", "--container-label", "cold=1", image, "sleep", "300").ok();
+        "--env", "KEEP=1", "--env", "GONE=1", "--label", "old=1", "--container-label", "cold=1",
+        "--log-driver", "json-file", "--log-opt", "max-size=10m", image, "sleep", "300").ok();
     try {
       cli.run("service", "update", "--env-rm", "GONE", "--args", "sleep 301", "--label-add", "new=2", "--label-rm", "old",
           "--container-label-add", "cnew=2", "--container-label-rm", "cold", "--publish-add", port + ":80",
@@ -80,6 +81,7 @@ class ServiceLifecycleIT {
       assertThat(container(c, "{{json .Config.Cmd}}")).endsWith("[\"sleep\",\"301\"]");
       assertThat(container(c, "{{index .Config.Labels \"cnew\"}}")).isEqualTo("2");
       assertThat(container(c, "{{json .Config.Labels}}")).doesNotContain("cold").doesNotContain("\"new\"");
+      assertThat(container(c, "{{.HostConfig.LogConfig.Type}} {{json .HostConfig.LogConfig.Config}}")).isEqualTo("json-file {\"max-size\":\"10m\"}");
 
       // --publish-rm names the target port, as on Swarm. A constraint no node meets leaves the new task waiting; removing it places it again.
       cli.run("service", "update", "--detach", "--publish-rm", "80", "--constraint-rm", "node.role==manager",

@@ -31,7 +31,9 @@ public record ContainerSpec(
     /** Engine bind specs ({@code host:container:ro}): the task's secrets and configs. */
     List<String> binds,
     /** The swarm networks the container joins, the first at creation; none: the engine's default bridge. */
-    List<Attachment> networks) {
+    List<Attachment> networks,
+    /** The task's log driver ({@code --log-driver}, {@code --log-opt}); null: the engine's default. */
+    LogDriver logDriver) {
 
   /** A host-mode published port: the engine binds {@code published} (0: any free port) on this node. */
   public record PortBinding(int target, String protocol, int published) {}
@@ -39,11 +41,14 @@ public record ContainerSpec(
   public ContainerSpec withBinds(List<String> newBinds) {
     return new ContainerSpec(name, image, labels, entrypoint, cmd, env, workingDir, user, hostname, init, tty, openStdin,
         readOnly, stopSignal, stopTimeoutSeconds, memoryBytes, memoryReservationBytes, nanoCpus, healthcheck, ports,
-        List.copyOf(newBinds), networks);
+        List.copyOf(newBinds), networks, logDriver);
   }
 
   /** A network the container joins, with the names it answers to there (its service's name first). */
   public record Attachment(EngineNetwork network, List<String> aliases) {}
+
+  /** A log driver and its options, as {@code docker run --log-driver --log-opt} take them. */
+  public record LogDriver(String name, Map<String, String> options) {}
 
   /** Docker's HEALTHCHECK; durations in nanoseconds, as the Engine API carries them. */
   public record Healthcheck(List<String> test, Long intervalNanos, Long timeoutNanos, Integer retries, Long startPeriodNanos) {}

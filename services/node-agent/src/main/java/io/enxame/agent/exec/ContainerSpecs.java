@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** Turns a Docker-shaped task into the container Swarm would create for it. */
 public final class ContainerSpecs {
@@ -49,7 +50,17 @@ public final class ContainerSpecs {
         Tasks.hostPorts(task).stream().map(p -> new ContainerSpec.PortBinding(p.getInteger("TargetPort", 0),
             p.getString("Protocol", "tcp"), p.getInteger("PublishedPort", 0))).toList(),
         List.of(), // the task's files are written at create time (TaskFiles)
-        attachments(task));
+        attachments(task),
+        logDriver(Json.objectOrEmpty(task, "Spec.LogDriver")));
+  }
+
+  /** The task's {@code Spec.LogDriver} ({@code Name}, {@code Options}); none named: the engine's default driver. */
+  static ContainerSpec.LogDriver logDriver(JsonObject driver) {
+    String name = blankToNull(driver.getString("Name"));
+    if (name == null) return null;
+    Map<String, String> options = new TreeMap<>();
+    driver.getJsonObject("Options", new JsonObject()).forEach(e -> options.put(e.getKey(), String.valueOf(e.getValue())));
+    return new ContainerSpec.LogDriver(name, Map.copyOf(options));
   }
 
   /**

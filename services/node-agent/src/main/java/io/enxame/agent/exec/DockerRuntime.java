@@ -18,6 +18,7 @@ import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -34,6 +35,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -263,6 +265,14 @@ public final class DockerRuntime implements ContainerRuntime {
     });
   }
 
+  /** docker-java names the engine's built-in log drivers only: another (a plugin's) is refused with a clear error. */
+  static LogConfig logConfig(ContainerSpec.LogDriver driver) {
+    LogConfig.LoggingType type = Arrays.stream(LogConfig.LoggingType.values())
+        .filter(t -> t.getType().equals(driver.name())).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("log driver " + driver.name() + " is not supported by this node"));
+    return new LogConfig(type, driver.options().isEmpty() ? null : driver.options());
+  }
+
   private CreateContainerCmd createCmd(ContainerSpec spec, List<String> networkIds) {
     HostConfig host = HostConfig.newHostConfig()
         // The swarm restarts tasks (as new tasks); the engine must never restart a task container itself.
@@ -274,6 +284,7 @@ public final class DockerRuntime implements ContainerRuntime {
         .withNanoCPUs(spec.nanoCpus());
     if (!spec.binds().isEmpty()) host.withBinds(spec.binds().stream().map(Bind::parse).toList());
     if (!networkIds.isEmpty()) host.withNetworkMode(networkIds.get(0));
+    if (spec.logDriver() != null) host.withLogConfig(logConfig(spec.logDriver()));
     CreateContainerCmd cmd = docker.createContainerCmd(spec.image())
         .withName(spec.name())
         .withLabels(spec.labels())

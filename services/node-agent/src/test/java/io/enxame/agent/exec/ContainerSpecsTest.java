@@ -6,8 +6,10 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ContainerSpecsTest {
   static JsonObject task(String id, String desired, JsonObject containerSpec) {
@@ -47,6 +49,20 @@ class ContainerSpecsTest {
         .containsEntry(SwarmLabels.SERVICE_NAME, "web").containsEntry(SwarmLabels.TASK_ID, "t1")
         .containsEntry(SwarmLabels.TASK_NAME, "web.1.t1").containsEntry(SwarmLabels.NODE_ID, "n1");
     assertThat(ContainerSpecs.stopTimeoutSeconds(task)).isEqualTo(3);
+  }
+
+  @Test
+  void theTasksLogDriverAndItsOptionsReachTheContainer() {
+    JsonObject task = task("t1", "running", new JsonObject().put("Image", "busybox"));
+    assertThat(ContainerSpecs.fromTask(task, "n1").logDriver()).isNull(); // the engine's default
+    task.getJsonObject("Spec").put("LogDriver", new JsonObject().put("Name", "json-file")
+        .put("Options", new JsonObject().put("max-size", "10m").put("max-file", "3")));
+    ContainerSpec.LogDriver driver = ContainerSpecs.fromTask(task, "n1").logDriver();
+    assertThat(driver).isEqualTo(new ContainerSpec.LogDriver("json-file", Map.of("max-size", "10m", "max-file", "3")));
+    assertThat(DockerRuntime.logConfig(driver).getType().getType()).isEqualTo("json-file");
+    assertThat(DockerRuntime.logConfig(driver).getConfig()).containsEntry("max-size", "10m");
+    assertThatThrownBy(() -> DockerRuntime.logConfig(new ContainerSpec.LogDriver("some-plugin", Map.of())))
+        .hasMessage("log driver some-plugin is not supported by this node");
   }
 
   @Test

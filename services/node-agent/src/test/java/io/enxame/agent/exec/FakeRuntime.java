@@ -46,7 +46,7 @@ final class FakeRuntime implements ContainerRuntime {
   /** A container left by an earlier agent, as adoption would find it. */
   Fake existing(String taskId, String nodeId, String status) {
     Fake f = new Fake("c" + (++seq), new ContainerSpec("t." + taskId, "img", Map.of(SwarmLabels.TASK_ID, taskId, SwarmLabels.NODE_ID, nodeId),
-        List.of(), List.of(), List.of(), null, null, null, null, false, false, false, null, null, null, null, null, null, List.of(), List.of(), List.of()));
+        List.of(), List.of(), List.of(), null, null, null, null, false, false, false, null, null, null, null, null, null, List.of(), List.of(), List.of(), null));
     f.status = status;
     containers.put(f.id, f);
     return f;
