@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -191,6 +192,17 @@ class DispatcherIT {
     return vertx.setPeriodic(100, t -> call.write(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build()));
   }
 
+  /** A service of two replicas, once the scheduler has placed one on each node: the IDs of node1's task and node2's. */
+  private List<String> aServiceWithATaskOnEachNode() throws Exception {
+    JsonObject svc = new JsonObject().put("Name", "web")
+        .put("TaskTemplate", new JsonObject().put("ContainerSpec", new JsonObject().put("Image", "busybox")))
+        .put("Mode", new JsonObject().put("Replicated", new JsonObject().put("Replicas", 2)));
+    await(store.tx(StoreOp.create(Kind.SERVICES, new JsonObject().put("ID", "svc1").put("Spec", svc))));
+    List<JsonObject> placed = until(this::tasks, ts -> ts.size() == 2);
+    return Stream.of("node1", "node2").map(node -> placed.stream().filter(t -> node.equals(t.getString("NodeID")))
+        .findFirst().orElseThrow().getString("ID")).toList();
+  }
+
   @Test
   void aNodeWhoseStreamEndsAndStaysAwayIsDownAndItsTasksMove() throws Exception {
     aPeriodOf300MillisAndASecondNode();
@@ -199,14 +211,10 @@ class DispatcherIT {
     until(() -> node("node2").getJsonObject("Status").getString("State"), "ready"::equals);
     until(() -> node("node1").getJsonObject("Status").getString("State"), "ready"::equals);
 
-    JsonObject svc = new JsonObject().put("Name", "web")
-        .put("TaskTemplate", new JsonObject().put("ContainerSpec", new JsonObject().put("Image", "busybox")))
-        .put("Mode", new JsonObject().put("Replicated", new JsonObject().put("Replicas", 2)));
-    await(store.tx(StoreOp.create(Kind.SERVICES, new JsonObject().put("ID", "svc1").put("Spec", svc))));
-    List<JsonObject> placed = until(this::tasks, ts -> ts.size() == 2);
-    placed.forEach(t -> (t.getString("NodeID").equals("node1") ? one : two).write(status(t.getString("ID"), "running", "", 0)));
-    String onOne = placed.stream().filter(t -> t.getString("NodeID").equals("node1")).findFirst().orElseThrow().getString("ID");
-    String onTwo = placed.stream().filter(t -> t.getString("NodeID").equals("node2")).findFirst().orElseThrow().getString("ID");
+    List<String> placed = aServiceWithATaskOnEachNode();
+    String onOne = placed.get(0), onTwo = placed.get(1);
+    one.write(status(onOne, "running", "", 0));
+    two.write(status(onTwo, "running", "", 0));
 
     // node1's agent restarts: its stream ends and a new one comes back at once; nothing moves.
     one.end();
@@ -236,13 +244,8 @@ class DispatcherIT {
     until(() -> node("node2").getJsonObject("Status").getString("State"), "ready"::equals);
     until(() -> node("node1").getJsonObject("Status").getString("State"), "ready"::equals);
 
-    JsonObject svc = new JsonObject().put("Name", "web")
-        .put("TaskTemplate", new JsonObject().put("ContainerSpec", new JsonObject().put("Image", "busybox")))
-        .put("Mode", new JsonObject().put("Replicated", new JsonObject().put("Replicas", 2)));
-    await(store.tx(StoreOp.create(Kind.SERVICES, new JsonObject().put("ID", "svc1").put("Spec", svc))));
-    List<JsonObject> placed = until(this::tasks, ts -> ts.size() == 2);
-    String onOne = placed.stream().filter(t -> t.getString("NodeID").equals("node1")).findFirst().orElseThrow().getString("ID");
-    String onTwo = placed.stream().filter(t -> t.getString("NodeID").equals("node2")).findFirst().orElseThrow().getString("ID");
+    List<String> placed = aServiceWithATaskOnEachNode();
+    String onOne = placed.get(0), onTwo = placed.get(1);
     one.write(status(onOne, "running", "", 0));
     two.write(status(onTwo, "running", "", 0));
     until(() -> stateOf(onTwo), "running"::equals);
