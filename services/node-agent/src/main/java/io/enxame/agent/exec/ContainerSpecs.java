@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /** Turns a Docker-shaped task into the container Swarm would create for it. */
 public final class ContainerSpecs {
@@ -58,9 +57,7 @@ public final class ContainerSpecs {
   static ContainerSpec.LogDriver logDriver(JsonObject driver) {
     String name = blankToNull(driver.getString("Name"));
     if (name == null) return null;
-    Map<String, String> options = new TreeMap<>();
-    driver.getJsonObject("Options", new JsonObject()).forEach(e -> options.put(e.getKey(), String.valueOf(e.getValue())));
-    return new ContainerSpec.LogDriver(name, Map.copyOf(options));
+    return new ContainerSpec.LogDriver(name, Map.copyOf(strings(driver.getJsonObject("Options"))));
   }
 
   /**
@@ -86,8 +83,7 @@ public final class ContainerSpecs {
   }
 
   private static Map<String, String> labels(JsonObject task, JsonObject cs, String nodeId) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    cs.getJsonObject("Labels", new JsonObject()).forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
+    Map<String, String> labels = strings(cs.getJsonObject("Labels"));
     labels.put(SwarmLabels.SERVICE_ID, task.getString("ServiceID", ""));
     labels.put(SwarmLabels.SERVICE_NAME, String.valueOf(Json.string(task, "ServiceAnnotations.Name")));
     labels.put(SwarmLabels.TASK_ID, task.getString("ID"));
@@ -106,6 +102,13 @@ public final class ContainerSpecs {
 
   private static List<String> strings(JsonArray a) {
     return a == null ? List.of() : a.stream().map(String::valueOf).toList();
+  }
+
+  /** A JSON object of strings ({@code Labels}, a driver's {@code Options}) as a map in its order; absent: empty. */
+  private static Map<String, String> strings(JsonObject o) {
+    Map<String, String> map = new LinkedHashMap<>();
+    if (o != null) o.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
+    return map;
   }
 
   private static String blankToNull(String s) {
