@@ -152,10 +152,13 @@ final class PromotionFollower extends VerticleBase {
         });
   }
 
-  private Future<Void> stopWorkerApi() {
-    String deployment = workerApi;
+  private Future<Void> stopWorkerApi() { return Suite.undeploy(vertx, takeWorkerApi()); }
+
+  /** The worker's API deployment, if any, for the caller to undeploy: this verticle no longer counts it as serving. */
+  private List<String> takeWorkerApi() {
+    List<String> api = workerApi == null ? List.of() : List.of(workerApi);
     workerApi = null;
-    return Suite.undeploy(vertx, deployment == null ? List.of() : List.of(deployment));
+    return api;
   }
 
   /** {@code docker swarm leave}: answered at once; the node leaves after the answer has gone out. */
@@ -172,8 +175,7 @@ final class PromotionFollower extends VerticleBase {
     m.reply(new JsonObject());
     if (follower != null) return; // a manager: its RoleFollower leaves the Raft group, then departs
     LOG.info("node {} leaves the swarm", id.nodeId());
-    List<String> api = workerApi == null ? List.of() : List.of(workerApi);
-    workerApi = null;
+    List<String> api = takeWorkerApi();
     vertx.setTimer(RoleFollower.HANDOVER_DELAY_MS, t -> Departure.leave(vertx, id.nodeId(), options.dataDir(), node, api)
         .onComplete(ar -> onLeft.run()));
   }
