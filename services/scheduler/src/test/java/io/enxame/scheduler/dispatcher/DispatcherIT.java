@@ -192,6 +192,13 @@ class DispatcherIT {
     return vertx.setPeriodic(100, t -> call.write(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build()));
   }
 
+  private String nodeState(String id) { return node(id).getJsonObject("Status").getString("State"); }
+
+  private void untilBothNodesAreReady() {
+    until(() -> nodeState("node2"), "ready"::equals);
+    until(() -> nodeState("node1"), "ready"::equals);
+  }
+
   /** A service of two replicas, once the scheduler has placed one on each node: the IDs of node1's task and node2's. */
   private List<String> aServiceWithATaskOnEachNode() throws Exception {
     JsonObject svc = new JsonObject().put("Name", "web")
@@ -208,8 +215,7 @@ class DispatcherIT {
     aPeriodOf300MillisAndASecondNode();
     GrpcClientRequest<AgentMessage, DispatcherMessage> one = session("node1");
     GrpcClientRequest<AgentMessage, DispatcherMessage> two = session("node2");
-    until(() -> node("node2").getJsonObject("Status").getString("State"), "ready"::equals);
-    until(() -> node("node1").getJsonObject("Status").getString("State"), "ready"::equals);
+    untilBothNodesAreReady();
 
     List<String> placed = aServiceWithATaskOnEachNode();
     String onOne = placed.get(0), onTwo = placed.get(1);
@@ -222,12 +228,12 @@ class DispatcherIT {
     long beating = beat(again); // it must not look silent meanwhile
     // node2 goes away for good: down after one heartbeat period, and its task is replaced on node1.
     two.end();
-    until(() -> node("node2").getJsonObject("Status").getString("State"), "down"::equals);
+    until(() -> nodeState("node2"), "down"::equals);
     List<JsonObject> moved = until(this::tasks, ts -> ts.stream().anyMatch(t -> !t.getString("ID").equals(onOne)
         && !t.getString("ID").equals(onTwo) && "node1".equals(t.getString("NodeID"))));
     assertThat(moved).filteredOn(t -> t.getString("ID").equals(onTwo)).singleElement()
         .satisfies(t -> assertThat(t.getString("DesiredState")).isEqualTo("shutdown"));
-    assertThat(node("node1").getJsonObject("Status").getString("State")).isEqualTo("ready");
+    assertThat(nodeState("node1")).isEqualTo("ready");
     assertThat(moved).filteredOn(t -> t.getString("ID").equals(onOne)).singleElement()
         .satisfies(t -> assertThat(t.getString("DesiredState")).isEqualTo("running"));
     vertx.cancelTimer(beating);
@@ -241,8 +247,7 @@ class DispatcherIT {
     long oneBeats = beat(one);
     GrpcClientRequest<AgentMessage, DispatcherMessage> two = session("node2");
     long twoBeats = beat(two);
-    until(() -> node("node2").getJsonObject("Status").getString("State"), "ready"::equals);
-    until(() -> node("node1").getJsonObject("Status").getString("State"), "ready"::equals);
+    untilBothNodesAreReady();
 
     List<String> placed = aServiceWithATaskOnEachNode();
     String onOne = placed.get(0), onTwo = placed.get(1);
@@ -253,7 +258,7 @@ class DispatcherIT {
     vertx.cancelTimer(twoBeats);
     long silentFrom = System.nanoTime();
 
-    until(() -> node("node2").getJsonObject("Status").getString("State"), "down"::equals);
+    until(() -> nodeState("node2"), "down"::equals);
     assertThat(Duration.ofNanos(System.nanoTime() - silentFrom)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(node("node2").getJsonObject("Status").getString("Message")).isEqualTo("heartbeat failure");
     // The dispatcher cut it off: its stream is ended from the server's side.
@@ -262,7 +267,7 @@ class DispatcherIT {
         && !t.getString("ID").equals(onTwo) && "node1".equals(t.getString("NodeID"))));
     assertThat(moved).filteredOn(t -> t.getString("ID").equals(onTwo)).singleElement()
         .satisfies(t -> assertThat(t.getString("DesiredState")).isEqualTo("shutdown"));
-    assertThat(node("node1").getJsonObject("Status").getString("State")).isEqualTo("ready");
+    assertThat(nodeState("node1")).isEqualTo("ready");
     vertx.cancelTimer(oneBeats);
     one.end();
   }
