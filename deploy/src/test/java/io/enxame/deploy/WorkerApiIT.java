@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A joined worker's own Docker API, with the real docker CLI 28 ({@code docker -H 127.0.0.2:PORT}): {@code docker info}
@@ -32,9 +31,8 @@ class WorkerApiIT {
   @TempDir static Path workerDir;
 
   private final CountDownLatch left = new CountDownLatch(1);
-  private Vertx managerVertx;
+  private LocalEnxame manager;
   private Vertx workerVertx;
-  private NodeIdentity manager;
   private NodeIdentity worker;
   private DockerCli atManager;
   private DockerCli atWorker;
@@ -42,13 +40,9 @@ class WorkerApiIT {
 
   @BeforeAll
   void start() throws Exception {
-    assumeTrue(DockerCli.installed(DockerCli.CLI_28), "docker CLI 28 is not installed");
-    DockerCli.testImage();
-    up = new UpOptions(managerDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null);
-    manager = NodeIdentity.loadOrCreate(managerDir);
-    managerVertx = Vertx.vertx();
-    Suite.up(managerVertx, up, manager).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    atManager = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + up.gatewayPort());
+    manager = LocalEnxame.start(managerDir);
+    up = manager.options;
+    atManager = manager.cli;
     String token = atManager.run("swarm", "join-token", "-q", "worker").ok().out().trim();
     JoinOptions join = new JoinOptions(token, "127.0.0.1:" + up.dispatcherPort(), workerDir, "127.0.0.2", null,
         Ports.free(), 0, Ports.free(), Ports.free());
@@ -62,10 +56,12 @@ class WorkerApiIT {
     try {
       if (atManager != null) atManager.run("service", "rm", SERVICE);
       if (workerVertx != null) workerVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      if (managerVertx != null) managerVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } finally {
-      if (manager != null) DockerCli.removeTaskContainers(manager.nodeId());
-      if (worker != null) DockerCli.removeTaskContainers(worker.nodeId());
+      try {
+        if (manager != null) manager.close();
+      } finally {
+        if (worker != null) DockerCli.removeTaskContainers(worker.nodeId());
+      }
     }
   }
 
