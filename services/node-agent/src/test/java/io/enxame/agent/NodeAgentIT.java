@@ -4,6 +4,8 @@ import static io.enxame.shared.testing.Blocking.await;
 import static io.enxame.shared.testing.Eventually.until;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -80,7 +82,17 @@ class NodeAgentIT {
       if (agentDeployment != null && vertx.deploymentIDs().contains(agentDeployment)) await(vertx.undeploy(agentDeployment));
       await(vertx.close());
     } finally {
-      for (Container c : ownContainers()) docker.removeContainerCmd(c.getId()).withForce(true).exec();
+      for (Container c : ownContainers()) {
+        try {
+          docker.removeContainerCmd(c.getId()).withForce(true).exec();
+        } catch (ConflictException removing) {
+          // "removal … is already in progress": the agent's own removal of that task, still under way when it stopped.
+        } catch (NotFoundException gone) {
+          // removed in between
+        }
+      }
+      // Networks go once their last container has.
+      until("the node's containers gone", Duration.ofSeconds(30), NodeAgentIT::ownContainers, List::isEmpty);
       for (String swarmId : swarmNetworks) networksOf(swarmId).forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
       if (foreignNetwork != null) docker.removeNetworkCmd(foreignNetwork).exec();
     }
