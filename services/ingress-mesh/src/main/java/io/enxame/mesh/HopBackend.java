@@ -1,11 +1,9 @@
 package io.enxame.mesh;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 import java.net.InetSocketAddress;
@@ -52,11 +50,7 @@ final class HopBackend extends ByteToMessageDecoder {
     Channel inbound = ctx.channel();
     inbound.config().setAutoRead(false);
     InetSocketAddress address = new InetSocketAddress(d.ip(), d.port());
-    ChannelFuture connected = new Bootstrap().group(inbound.eventLoop()).channelFactory(mesh.transport.socketTo(address))
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TcpFrontend.CONNECT_TIMEOUT_MS)
-        .handler(new Relay(inbound, new LongAdder()))
-        .connect(address);
+    ChannelFuture connected = mesh.transport.connect(inbound.eventLoop(), address, new Relay(inbound, new LongAdder()));
     connected.addListener(f -> {
       if (!f.isSuccess()) {
         refused.increment();

@@ -8,17 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Which I/O thread serves a new flow. Each published TCP port has a SO_REUSEPORT listener per thread, and the
- * kernel spreads connections over them by a hash of their addresses: evenly over many connections, but not
- * over the few open at one time (with 16 clients, splits of 10/6 are common, and with keep-alive they last).
- * So a listener keeps a connection on its own thread, which costs nothing, unless that thread already serves
- * {@link #MARGIN} flows more than the least loaded one: then the connection is registered there instead, as
- * HAProxy hands each accepted connection to its least loaded thread. The group's {@code next()} is this
- * chooser: ServerBootstrap registers accepted channels through it.
+ * Which I/O thread serves a new flow: the one serving the fewest flows now, as HAProxy gives each accepted
+ * connection to its least loaded thread; on a tie the accepting thread keeps it (no hand-off, no wake-up of
+ * another loop), otherwise round robin. The group's {@code next()} is this chooser: ServerBootstrap registers
+ * accepted channels through it.
  */
 final class LoopLoads implements EventExecutorChooserFactory {
-  /** A listener's thread keeps a new connection unless it serves at least this many flows more than the least loaded. */
-  static final int MARGIN = 2;
 
   private final AtomicLong roundRobin = new AtomicLong();
   private volatile EventExecutor[] loops = new EventExecutor[0];
@@ -47,7 +42,7 @@ final class LoopLoads implements EventExecutorChooserFactory {
     if (here < 0) return ls[least]; // a listener or a test registering: not a flow
     // An accepted connection: counted from now on, not once registered, so that a burst of accepts (its
     // registrations on another loop still queued) does not all go to the same loop.
-    int chosen = counts[here].get() - counts[least].get() < MARGIN ? here : least;
+    int chosen = counts[here].get() <= counts[least].get() ? here : least;
     counts[chosen].incrementAndGet();
     return ls[chosen];
   }

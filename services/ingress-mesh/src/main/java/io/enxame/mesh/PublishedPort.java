@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
@@ -20,11 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One published port this node listens on (TCP or UDP), with the state its flows route by. Closing it closes
  * the listener at once; TCP flows already open run on until either end closes them.
  *
- * <p>A TCP port on epoll is one listening socket per I/O thread, bound with SO_REUSEPORT: the kernel spreads
- * new connections over them and a connection stays, with its backend connection, on the thread that accepted
- * it (no hand-off and wake-up of another loop), unless that thread serves {@link LoopLoads#MARGIN} flows more
- * than another: then it goes to the least loaded one. Elsewhere (NIO) one listener does the same from one
- * loop.
+ * <p>A TCP port is one listening socket, as HAProxy's: its loop accepts every connection and gives it, with its
+ * backend connection, to the I/O thread serving the fewest flows ({@link LoopLoads}). One SO_REUSEPORT socket
+ * per thread, tried before, saves the hand-off but lets the kernel's hash queue a connection behind a busy
+ * thread while the other is idle, and splits long-lived connections unevenly: p99 was worse both ways
+ * (bench/RESULTS.md, run 12).
  */
 final class PublishedPort {
   final String key;
@@ -48,21 +47,16 @@ final class PublishedPort {
       binds.add(new Bootstrap().group(mesh.group).channel(mesh.transport.datagram())
           .handler(new UdpFrontend(mesh, state))
           .bind(bindHost, route.getPublishedPort()));
-    } else if (mesh.transport.reusePort()) {
-      for (EventLoop loop : mesh.loops()) binds.add(tcp(mesh, state, loop).bind(bindHost, route.getPublishedPort()));
     } else {
-      binds.add(tcp(mesh, state, mesh.group.next()).bind(bindHost, route.getPublishedPort()));
+      binds.add(tcp(mesh, state).bind(bindHost, route.getPublishedPort()));
     }
     List<Channel> listeners = binds.stream().map(ChannelFuture::channel).toList();
     return new PublishedPort(key(route), state, listeners, allBound(binds, listeners));
   }
 
-  /**
-   * A TCP listener on {@code loop}; its connections stay on that loop unless another is less loaded
-   * ({@link LoopLoads}: the group's chooser).
-   */
-  private static ServerBootstrap tcp(MeshRuntime mesh, RouteState state, EventLoop loop) {
-    ServerBootstrap b = new ServerBootstrap().group(loop, mesh.group).channel(mesh.transport.server())
+  /** A TCP listener; the group's chooser ({@link LoopLoads}) gives each connection its loop. */
+  private static ServerBootstrap tcp(MeshRuntime mesh, RouteState state) {
+    return new ServerBootstrap().group(mesh.group).channel(mesh.transport.server())
         .option(ChannelOption.SO_REUSEADDR, true)
         .option(ChannelOption.SO_BACKLOG, 1024)
         // TCP_NODELAY is already the default of Netty's socket channels on Linux: setting it again costs a syscall.
@@ -73,8 +67,6 @@ final class PublishedPort {
             ch.pipeline().addLast(new TcpFrontend(mesh, state));
           }
         });
-    mesh.transport.reusePort(b);
-    return b;
   }
 
   /** Done when every listener is bound; the first failure fails it and closes the listeners that did bind. */

@@ -1,12 +1,10 @@
 package io.enxame.mesh;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
@@ -26,7 +24,6 @@ import java.util.Set;
  * backend is connected.
  */
 final class TcpFrontend extends ChannelInboundHandlerAdapter {
-  static final int CONNECT_TIMEOUT_MS = 3000;
   /** Client bytes held while the backend connects before the client is no longer read (Netty's high water mark). */
   static final int HELD_LIMIT = 64 * 1024;
 
@@ -77,11 +74,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     InetSocketAddress address = mesh.connectAddress(target);
-    ChannelFuture connected = new Bootstrap().group(inbound.eventLoop()).channelFactory(mesh.transport.socketTo(address))
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
-        .handler(new Relay(inbound, state.stats.bytesOut))
-        .connect(address);
+    ChannelFuture connected = mesh.transport.connect(inbound.eventLoop(), address, new Relay(inbound, state.stats.bytesOut));
     connected.addListener(f -> {
       if (f.isSuccess()) {
         opened(ctx, connected.channel(), target);
