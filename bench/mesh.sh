@@ -2,15 +2,15 @@
 # The routing mesh against a direct connection and against HAProxy (mode tcp, roundrobin), with wrk on
 # loopback: the same two backend containers (bench/httpbench.c, a tiny keep-alive HTTP server), keep-alive
 # and connection-per-request (`Connection: close`). Median of RUNS runs of DURATION seconds each.
-#   bench/mesh.sh            (RUNS=3 DURATION=10 CONNECTIONS=16 THREADS=1 WARMUP=5)
+#   bench/mesh.sh            (RUNS=5 DURATION=10 CONNECTIONS=16 THREADS=1 WARMUP=15: p99 swings from run to run)
 # Prints a markdown table; needs root, dockerd, gcc, and Debian's wrk and haproxy (installed if missing).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs="${RUNS:-3}"
+runs="${RUNS:-5}"
 duration="${DURATION:-10}"
 connections="${CONNECTIONS:-16}"
 threads="${THREADS:-1}"
-warmup="${WARMUP:-5}"
+warmup="${WARMUP:-15}"
 port="${ENXAME_PORT:-23751}"
 tls_port="${ENXAME_TLS_PORT:-23761}"
 published="${PUBLISHED:-18080}"
