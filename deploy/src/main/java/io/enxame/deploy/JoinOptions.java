@@ -9,19 +9,29 @@ import java.nio.file.Path;
  * the ports of the control plane it runs when the token makes it a manager.
  */
 record JoinOptions(String token, String manager, Path dataDir, String advertiseAddr, String dockerHost,
-                   int gatewayPort, int tlsPort, int dispatcherPort, int raftPort) {
+                   int gatewayPort, int tlsPort, int dispatcherPort, int raftPort, String metricsAddr) {
 
   /** A worker's options (tests): its Docker API on a port the OS chooses, a manager's other ports at their defaults. */
   JoinOptions(String token, String manager, Path dataDir, String advertiseAddr, String dockerHost) {
     this(token, manager, dataDir, advertiseAddr, dockerHost, 0, 2376, 2377, 2378);
   }
 
+  /** Without a metrics address. */
+  JoinOptions(String token, String manager, Path dataDir, String advertiseAddr, String dockerHost,
+              int gatewayPort, int tlsPort, int dispatcherPort, int raftPort) {
+    this(token, manager, dataDir, advertiseAddr, dockerHost, gatewayPort, tlsPort, dispatcherPort, raftPort, null);
+  }
+
   /** The options of the control plane a manager runs. */
-  UpOptions up() { return new UpOptions(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort); }
+  UpOptions up() {
+    return new UpOptions(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort, UpOptions.NO_BRIDGE,
+        UpOptions.LOCAL_BUS, metricsAddr);
+  }
 
   static final String USAGE = """
       Usage: enxame join --token TOKEN [--data-dir DIR] [--advertise-addr IP] [--docker-host URI]
-                         [--port N] [--tls-port N] [--dispatcher-port N] [--raft-port N] HOST:PORT
+                         [--port N] [--tls-port N] [--dispatcher-port N] [--raft-port N]
+                         [--metrics-addr HOST:PORT] HOST:PORT
 
       Joins the swarm whose manager's dispatcher listens on HOST:PORT (2377 when left out) and runs this
       node's agent in the foreground. The node checks the manager's root CA against the digest in the token,
@@ -31,10 +41,11 @@ record JoinOptions(String token, String manager, Path dataDir, String advertiseA
       manager) in plaintext on --port (2375) of IP when it is a loopback address, else of 127.0.0.1.
       With the manager token the node also runs a manager's control plane: its store joins the swarm's Raft
       group (on IP:--raft-port, default 2378), and it serves the Docker API on that plaintext port and on
-      IP:--tls-port (2376) and a dispatcher on IP:--dispatcher-port (2377).""";
+      IP:--tls-port (2376) and a dispatcher on IP:--dispatcher-port (2377). --metrics-addr: as for enxame up,
+      the node's mesh counters for Prometheus at http://HOST:PORT/metrics.""";
 
   static JoinOptions parse(String[] args) {
-    String token = null, manager = null, advertise = "127.0.0.1", dockerHost = null;
+    String token = null, manager = null, advertise = "127.0.0.1", dockerHost = null, metricsAddr = null;
     int gatewayPort = 2375, tlsPort = 2376, dispatcherPort = 2377, raftPort = 2378;
     Path dataDir = Path.of(System.getProperty("user.home"), ".enxame-node");
     for (Flags.Arg arg : Flags.parse(args)) {
@@ -53,10 +64,11 @@ record JoinOptions(String token, String manager, Path dataDir, String advertiseA
         case "--tls-port" -> tlsPort = UpOptions.port(flag, value);
         case "--dispatcher-port" -> dispatcherPort = UpOptions.port(flag, value);
         case "--raft-port" -> raftPort = UpOptions.port(flag, value);
+        case "--metrics-addr" -> metricsAddr = UpOptions.metricsAddr(flag, value);
         default -> throw new IllegalArgumentException("unknown flag: " + flag);
       }
     }
     if (manager == null) throw new IllegalArgumentException("the manager's address (HOST:PORT) is required");
-    return new JoinOptions(token, manager, dataDir, advertise, dockerHost, gatewayPort, tlsPort, dispatcherPort, raftPort);
+    return new JoinOptions(token, manager, dataDir, advertise, dockerHost, gatewayPort, tlsPort, dispatcherPort, raftPort, metricsAddr);
   }
 }

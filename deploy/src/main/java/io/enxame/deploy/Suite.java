@@ -110,6 +110,12 @@ public final class Suite {
 
   /** The node-side services, on the dispatcher with mutual TLS with the certificates in {@code dataDir}. */
   static Future<Node> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost, Path dataDir) {
+    return node(vertx, id, advertiseAddr, dispatcher, dockerHost, dataDir, null);
+  }
+
+  /** @param metricsAddr where the mesh serves {@code GET /metrics} ("host:port"), or null for nowhere */
+  static Future<Node> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost, Path dataDir,
+      String metricsAddr) {
     JsonObject tls = NodeTls.inDataDir(dataDir).toConfig();
     JsonObject agent = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
         .put("tls", tls).put("managersFile", ManagersFile.in(dataDir).toString());
@@ -117,6 +123,7 @@ public final class Suite {
     // Published ports listen on every interface, as Swarm's do; other meshes reach this one at advertiseAddr.
     JsonObject mesh = new JsonObject().put("nodeId", id.nodeId()).put("dispatcher", dispatcher).put("advertiseAddr", advertiseAddr)
         .put("bindHost", "0.0.0.0").put("tls", tls).put("managersFile", ManagersFile.in(dataDir).toString());
+    if (metricsAddr != null) mesh.put("metricsAddr", metricsAddr);
     NodeAgentVerticle agentVerticle = new NodeAgentVerticle();
     CertificateRenewal renewal = CertificateRenewal.node(NodeTls.inDataDir(dataDir), HostPort.parse(dispatcher).socketAddress(),
         ManagersFile.in(dataDir));
@@ -145,7 +152,7 @@ public final class Suite {
   }
 
   private static Future<Node> followedNode(Vertx vertx, NodeIdentity id, String dispatcher, Manager manager, UpOptions o, Runnable onLeft) {
-    return node(vertx, id, o.advertiseAddr(), dispatcher, o.dockerHost(), o.dataDir())
+    return node(vertx, id, o.advertiseAddr(), dispatcher, o.dockerHost(), o.dataDir(), o.metricsAddr())
         .compose(n -> deploy(vertx, new PromotionFollower(id, o, n, manager, onLeft), new JsonObject()).map(n));
   }
 

@@ -17,4 +17,15 @@ class UpOptionsTest {
     assertThatThrownBy(() -> UpOptions.parse(new String[] {"--bridge-port", "70000"}))
         .hasMessage("--bridge-port must be a port number (0-65535): 70000");
   }
+
+  @Test
+  void theMeshServesMetricsOnlyWhereToldTo() {
+    assertThat(UpOptions.parse(new String[0]).metricsAddr()).isNull();
+    assertThat(UpOptions.parse(new String[] {"--metrics-addr", "127.0.0.1:9323"}).metricsAddr()).isEqualTo("127.0.0.1:9323");
+    assertThat(JoinOptions.parse(new String[] {"--metrics-addr=[::1]:9323", "10.0.0.1"}).up().metricsAddr()).isEqualTo("[::1]:9323");
+    assertThatThrownBy(() -> UpOptions.parse(new String[] {"--metrics-addr", "9323"}))
+        .hasMessage("--metrics-addr must be HOST:PORT: 9323");
+    assertThatThrownBy(() -> UpOptions.parse(new String[] {"--metrics-addr", "127.0.0.1:70000"}))
+        .hasMessage("--metrics-addr must be a port number (0-65535): 70000");
+  }
 }

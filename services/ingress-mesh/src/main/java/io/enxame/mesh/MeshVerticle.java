@@ -38,6 +38,7 @@ public final class MeshVerticle extends VerticleBase {
   private Channel internalUdp;
   private RouteSubscription routes;
   private MessageConsumer<Object> metricsConsumer;
+  private MetricsEndpoint metricsEndpoint;
 
   @Override
   public Future<?> start() {
@@ -46,14 +47,23 @@ public final class MeshVerticle extends VerticleBase {
     mesh = new MeshRuntime(config.nodeId(), transport, config.ioThreads(), metrics);
     ports = new PublishedPorts(mesh, config.bindHost());
     metricsConsumer = vertx.eventBus().consumer(Addresses.meshMetrics(config.nodeId()), m -> m.reply(metrics.toJson()));
-    return listenInternal(config, 5).compose(v -> metricsConsumer.completion()).onSuccess(v -> {
+    return listenInternal(config, 5).compose(v -> metricsConsumer.completion()).compose(v -> config.metricsAddr()
+        .map(addr -> MetricsEndpoint.listen(vertx, addr, metrics).onSuccess(e -> metricsEndpoint = e).<Void>mapEmpty())
+        .orElse(Future.succeededFuture())).onSuccess(v -> {
       int port = ((InetSocketAddress) internal.localAddress()).getPort();
       RoutesRequest request = RoutesRequest.newBuilder().setNodeId(config.nodeId()).setMeshAddr(config.advertiseAddr() + ":" + port).build();
       routes = new RouteSubscription(vertx, SocketAddress.inetSocketAddress(config.dispatcherPort(), config.dispatcherHost()), config.tls(),
           config.managersFile(), request,
           ports::apply);
       routes.open();
-      LOG.info("mesh {} started ({} transport, {} I/O threads), internal port {}", config.nodeId(), transport.name(), config.ioThreads(), port);
+      LOG.info("mesh {} started ({} transport, {} I/O threads), internal port {}{}", config.nodeId(), transport.name(), config.ioThreads(), port,
+          metricsEndpoint == null ? "" : ", metrics on " + config.metricsAddr().get().host() + ":" + metricsEndpoint.port());
+    }).onFailure(e -> {
+      // Not started, so stop() will not run: give back what did open.
+      if (internal != null) internal.close();
+      if (internalUdp != null) internalUdp.close();
+      mesh.group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      metricsConsumer.unregister();
     });
   }
 
@@ -86,6 +96,9 @@ public final class MeshVerticle extends VerticleBase {
     });
   }
 
+  /** The port of {@code GET /metrics} ({@link MetricsEndpoint}), or -1 when it is off. */
+  public int metricsPort() { return metricsEndpoint == null ? -1 : metricsEndpoint.port(); }
+
   /** This node's counters (also served on {@link Addresses#meshMetrics}). */
   public MeshMetrics metrics() { return metrics; }
 
@@ -112,7 +125,8 @@ public final class MeshVerticle extends VerticleBase {
       if (internal != null) internal.close();
       if (internalUdp != null) internalUdp.close();
       return fromNetty(mesh.group.shutdownGracefully(0, 2, TimeUnit.SECONDS));
-    }).eventually(() -> metricsConsumer.unregister());
+    }).eventually(() -> metricsEndpoint == null ? Future.succeededFuture() : metricsEndpoint.close())
+        .eventually(() -> metricsConsumer.unregister());
   }
 
   /** A Netty future as a Vert.x future completed on this verticle's context. */

@@ -44,7 +44,7 @@ final class InProcessSwarm implements AutoCloseable {
     deploy(gateway, new JsonObject().put("host", "127.0.0.1").put("port", 0).put("nodeId", nodeId));
     gatewayPort = gateway.actualPort();
     deploy(new NodeAgentVerticle(), new JsonObject().put("nodeId", nodeId).put("dispatcher", dispatcher()).put("advertiseAddr", "127.0.0.1"));
-    deployMesh(mesh, nodeId, "127.0.0.1");
+    deploy(mesh, meshConfig(nodeId, "127.0.0.1").put("metricsAddr", "127.0.0.1:0"));
     return this;
   }
 
@@ -52,8 +52,12 @@ final class InProcessSwarm implements AutoCloseable {
 
   /** A mesh for {@code node} on this swarm's dispatcher, publishing on {@code bindHost}. */
   String deployMesh(MeshVerticle m, String node, String bindHost) throws Exception {
-    return deploy(m, new JsonObject().put("nodeId", node).put("dispatcher", dispatcher()).put("advertiseAddr", "127.0.0.1")
-        .put("bindHost", bindHost).put("ioThreads", 2));
+    return deploy(m, meshConfig(node, bindHost));
+  }
+
+  private JsonObject meshConfig(String node, String bindHost) {
+    return new JsonObject().put("nodeId", node).put("dispatcher", dispatcher()).put("advertiseAddr", "127.0.0.1")
+        .put("bindHost", bindHost).put("ioThreads", 2);
   }
 
   private String deploy(io.vertx.core.Deployable verticle, JsonObject config) throws Exception {

@@ -24,6 +24,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,6 +50,7 @@ class MeshIT {
   private static final String WEB = "meshweb";
   private static final String HTTPD = "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 80 -h /www";
   private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private InProcessSwarm swarm;
   private final int webPort = Ports.free();
@@ -119,6 +123,18 @@ class MeshIT {
     assertThat(stats.bytesOut()).isGreaterThan(30L * 13);
     JsonObject served = Blocking.await(swarm.vertx.eventBus().<JsonObject>request(Addresses.meshMetrics(swarm.nodeId), "")).body();
     assertThat(served.getJsonArray("services").stream().map(o -> ((JsonObject) o).getString("name"))).contains(WEB);
+
+    // The same counters for Prometheus, on the mesh's metrics address.
+    HttpResponse<String> scraped = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + swarm.mesh.metricsPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(scraped.statusCode()).isEqualTo(200);
+    assertThat(scraped.headers().firstValue("Content-Type")).hasValue(MetricsEndpoint.CONTENT_TYPE);
+    String series = "enxame_mesh_connections_total{service_id=\"" + webId + "\",service_name=\"" + WEB + "\"} ";
+    assertThat(scraped.body()).contains("# TYPE enxame_mesh_connections_total counter").contains(series);
+    String line = scraped.body().lines().filter(l -> l.startsWith(series)).findFirst().orElseThrow();
+    assertThat(Long.parseLong(line.substring(series.length()))).isGreaterThanOrEqualTo(30);
+    assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + swarm.mesh.metricsPort() + "/other")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
   }
 
   @Test
