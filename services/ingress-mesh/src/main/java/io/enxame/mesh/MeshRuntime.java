@@ -4,15 +4,11 @@ import io.enxame.shared.net.HostPort;
 
 import io.enxame.shared.dispatcher.MeshPeer;
 import io.enxame.shared.dispatcher.RouteTable;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.EventExecutor;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -50,13 +46,6 @@ final class MeshRuntime {
     }));
     peers = Map.copyOf(p);
     localBackends = Set.copyOf(local);
-  }
-
-  /** The I/O threads' event loops. */
-  List<EventLoop> loops() {
-    List<EventLoop> loops = new ArrayList<>();
-    for (EventExecutor e : group) loops.add((EventLoop) e);
-    return loops;
   }
 
   boolean isLocal(Target t) { return t.nodeId.equals(nodeId); }

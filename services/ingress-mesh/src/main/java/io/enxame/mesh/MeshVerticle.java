@@ -58,13 +58,7 @@ public final class MeshVerticle extends VerticleBase {
       routes.open();
       LOG.info("mesh {} started ({} transport, {} I/O threads), internal port {}{}", config.nodeId(), transport.name(), config.ioThreads(), port,
           metricsEndpoint == null ? "" : ", metrics on " + config.metricsAddr().get().host() + ":" + metricsEndpoint.port());
-    }).onFailure(e -> {
-      // Not started, so stop() will not run: give back what did open.
-      if (internal != null) internal.close();
-      if (internalUdp != null) internalUdp.close();
-      mesh.group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-      metricsConsumer.unregister();
-    });
+    }).recover(e -> stop().transform(v -> Future.failedFuture(e))); // not started, so Vert.x will not call stop()
   }
 
   /**

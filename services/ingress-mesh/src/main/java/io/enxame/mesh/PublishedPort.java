@@ -7,13 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ImmediateEventExecutor;
-import io.netty.util.concurrent.Promise;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One published port this node listens on (TCP or UDP), with the state its flows route by. Closing it closes
@@ -28,13 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PublishedPort {
   final String key;
   final RouteState state;
-  private final List<Channel> listeners;
-  private final Future<Void> bound;
+  /** Done when the listener is bound; a listener that could not bind is closed. */
+  private final ChannelFuture bound;
 
-  private PublishedPort(String key, RouteState state, List<Channel> listeners, Future<Void> bound) {
+  private PublishedPort(String key, RouteState state, ChannelFuture bound) {
     this.key = key;
     this.state = state;
-    this.listeners = listeners;
     this.bound = bound;
   }
 
@@ -42,16 +34,14 @@ final class PublishedPort {
 
   static PublishedPort open(MeshRuntime mesh, Route route, String bindHost) {
     RouteState state = new RouteState(route, mesh.metrics);
-    List<ChannelFuture> binds = new ArrayList<>();
-    if ("udp".equals(route.getProtocol())) {
-      binds.add(new Bootstrap().group(mesh.group).channel(mesh.transport.datagram())
-          .handler(new UdpFrontend(mesh, state))
-          .bind(bindHost, route.getPublishedPort()));
-    } else {
-      binds.add(tcp(mesh, state).bind(bindHost, route.getPublishedPort()));
-    }
-    List<Channel> listeners = binds.stream().map(ChannelFuture::channel).toList();
-    return new PublishedPort(key(route), state, listeners, allBound(binds, listeners));
+    ChannelFuture bound = "udp".equals(route.getProtocol())
+        ? new Bootstrap().group(mesh.group).channel(mesh.transport.datagram()).handler(new UdpFrontend(mesh, state))
+            .bind(bindHost, route.getPublishedPort())
+        : tcp(mesh, state).bind(bindHost, route.getPublishedPort());
+    bound.addListener(f -> {
+      if (!f.isSuccess()) bound.channel().close();
+    });
+    return new PublishedPort(key(route), state, bound);
   }
 
   /** A TCP listener; the group's chooser ({@link LoopLoads}) gives each connection its loop. */
@@ -69,29 +59,12 @@ final class PublishedPort {
         });
   }
 
-  /** Done when every listener is bound; the first failure fails it and closes the listeners that did bind. */
-  private static Future<Void> allBound(List<ChannelFuture> binds, List<Channel> listeners) {
-    Promise<Void> all = ImmediateEventExecutor.INSTANCE.newPromise();
-    AtomicInteger left = new AtomicInteger(binds.size());
-    for (ChannelFuture f : binds) {
-      f.addListener(done -> {
-        if (!done.isSuccess()) {
-          if (all.tryFailure(done.cause())) listeners.forEach(Channel::close);
-        } else if (left.decrementAndGet() == 0) {
-          all.trySuccess(null);
-        }
-      });
-    }
-    return all;
-  }
-
-  Future<Void> bound() { return bound; }
+  ChannelFuture bound() { return bound; }
 
   void close() {
-    for (Channel listener : listeners) {
-      UdpFrontend udp = listener.pipeline().get(UdpFrontend.class);
-      listener.close();
-      if (udp != null) listener.eventLoop().execute(udp::closeFlows);
-    }
+    Channel listener = bound.channel();
+    UdpFrontend udp = listener.pipeline().get(UdpFrontend.class);
+    listener.close();
+    if (udp != null) listener.eventLoop().execute(udp::closeFlows);
   }
 }
