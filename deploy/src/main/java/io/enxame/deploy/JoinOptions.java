@@ -13,13 +13,7 @@ record JoinOptions(String token, String manager, Path dataDir, String advertiseA
 
   /** A worker's options (tests): its Docker API on a port the OS chooses, a manager's other ports at their defaults. */
   JoinOptions(String token, String manager, Path dataDir, String advertiseAddr, String dockerHost) {
-    this(token, manager, dataDir, advertiseAddr, dockerHost, 0, 2376, 2377, 2378);
-  }
-
-  /** Without a metrics address. */
-  JoinOptions(String token, String manager, Path dataDir, String advertiseAddr, String dockerHost,
-              int gatewayPort, int tlsPort, int dispatcherPort, int raftPort) {
-    this(token, manager, dataDir, advertiseAddr, dockerHost, gatewayPort, tlsPort, dispatcherPort, raftPort, null);
+    this(token, manager, dataDir, advertiseAddr, dockerHost, 0, 2376, 2377, 2378, null);
   }
 
   /** The options of the control plane a manager runs. */

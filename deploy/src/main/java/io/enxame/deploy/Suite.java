@@ -109,10 +109,6 @@ public final class Suite {
   }
 
   /** The node-side services, on the dispatcher with mutual TLS with the certificates in {@code dataDir}. */
-  static Future<Node> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost, Path dataDir) {
-    return node(vertx, id, advertiseAddr, dispatcher, dockerHost, dataDir, null);
-  }
-
   /** @param metricsAddr where the mesh serves {@code GET /metrics} ("host:port"), or null for nowhere */
   static Future<Node> node(Vertx vertx, NodeIdentity id, String advertiseAddr, String dispatcher, String dockerHost, Path dataDir,
       String metricsAddr) {

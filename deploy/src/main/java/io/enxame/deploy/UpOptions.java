@@ -15,18 +15,12 @@ record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispat
   static final int NO_BRIDGE = -1;
   static final int LOCAL_BUS = -1;
 
-  /** Without a metrics address. */
-  UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispatcherPort, int raftPort, String dockerHost, int tlsPort,
-            int bridgePort, int clusterPort) {
-    this(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort, bridgePort, clusterPort, null);
-  }
-
   /**
    * Without the event-bus bridge, on a local bus (a manager that joined: {@code enxame join} has no {@code --bridge-port}
    * or {@code --cluster-port} yet).
    */
   UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispatcherPort, int raftPort, String dockerHost, int tlsPort) {
-    this(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort, NO_BRIDGE, LOCAL_BUS);
+    this(dataDir, advertiseAddr, gatewayPort, dispatcherPort, raftPort, dockerHost, tlsPort, NO_BRIDGE, LOCAL_BUS, null);
   }
 
   /** With the gateway's TLS port chosen by the OS, no event-bus bridge, a local bus (tests). */
@@ -58,7 +52,7 @@ record UpOptions(Path dataDir, String advertiseAddr, int gatewayPort, int dispat
       --metrics-addr does; off by default, and unauthenticated: use a loopback or management address.""";
 
   static UpOptions defaults() {
-    return new UpOptions(Path.of(System.getProperty("user.home"), ".enxame"), "127.0.0.1", 2375, 2377, 2378, null, 2376, 7000, LOCAL_BUS);
+    return new UpOptions(Path.of(System.getProperty("user.home"), ".enxame"), "127.0.0.1", 2375, 2377, 2378, null, 2376, 7000, LOCAL_BUS, null);
   }
 
   static UpOptions parse(String[] args) {

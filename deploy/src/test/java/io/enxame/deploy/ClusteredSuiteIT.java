@@ -65,7 +65,7 @@ class ClusteredSuiteIT {
     Vertx control = clustered(hz, List.of(), bus);
     Vertx node = clustered(Ports.free(), List.of("127.0.0.1:" + hz), bus);
     Suite.Manager m = await(Suite.manager(control, options, id));
-    await(Suite.node(node, id, "127.0.0.1", "127.0.0.1:" + m.dispatcherPort(), null, dataDir));
+    await(Suite.node(node, id, "127.0.0.1", "127.0.0.1:" + m.dispatcherPort(), null, dataDir, null));
 
     // The node-side instance reaches the store only across the cluster.
     List<?> nodes = new StoreClient(node.eventBus()).list(Kind.NODES).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -89,7 +89,7 @@ class ClusteredSuiteIT {
     // The manager as enxame up --cluster-port runs it.
     int hz = Ports.free();
     id = NodeIdentity.loadOrCreate(dataDir);
-    UpOptions up = new UpOptions(dataDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null, 0, UpOptions.NO_BRIDGE, hz);
+    UpOptions up = new UpOptions(dataDir, "127.0.0.1", Ports.free(), Ports.free(), Ports.free(), null, 0, UpOptions.NO_BRIDGE, hz, null);
     Vertx manager = clustered(hz, List.of(), Suite.busCertificate(up, id));
     Suite.Manager m = await(Suite.up(manager, up, id));
     DockerCli managerCli = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.1:" + m.gatewayPort());

@@ -56,7 +56,7 @@ class ManagerFailoverIT {
     String dispatcher = "127.0.0.1:" + up.dispatcherPort();
     for (int i = 2; i <= 3; i++) {
       JoinOptions join = new JoinOptions(managerToken, dispatcher, root.resolve("m" + i), "127.0.0." + i, null,
-          Ports.free(), 0, Ports.free(), Ports.free());
+          Ports.free(), 0, Ports.free(), Ports.free(), null);
       Vertx v = Vertx.vertx();
       instances.add(v);
       nodes.add(Suite.join(v, join).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));

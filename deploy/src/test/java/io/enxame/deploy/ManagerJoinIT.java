@@ -58,7 +58,7 @@ class ManagerJoinIT {
 
     String token = atFirst.run("swarm", "join-token", "-q", "manager").ok().out().trim();
     JoinOptions join = new JoinOptions(token, "127.0.0.1:" + up.dispatcherPort(), secondDir, "127.0.0.2", null,
-        Ports.free(), 0, Ports.free(), Ports.free());
+        Ports.free(), 0, Ports.free(), Ports.free(), null);
     secondVertx = Vertx.vertx();
     second = Suite.join(secondVertx, join).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     atSecond = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.2:" + join.gatewayPort());

@@ -79,7 +79,7 @@ class ServiceLogsAcrossManagersIT {
     atFirst = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.2:" + up.gatewayPort());
 
     JoinOptions secondJoin = new JoinOptions(token("manager"), "127.0.0.2:" + firstDispatcher, root.resolve("m2"), "127.0.0.3", null,
-        Ports.free(), 0, Ports.free(), Ports.free());
+        Ports.free(), 0, Ports.free(), Ports.free(), null);
     second = Suite.join(vertx(), secondJoin).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     // The worker joins through the second manager, whose dispatcher then holds its session.
     JoinOptions workerJoin = new JoinOptions(token("worker"), "127.0.0.3:" + secondJoin.dispatcherPort(), root.resolve("w"), "127.0.0.4", null);

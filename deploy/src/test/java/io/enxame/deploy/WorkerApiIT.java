@@ -45,7 +45,7 @@ class WorkerApiIT {
     atManager = manager.cli;
     String token = atManager.run("swarm", "join-token", "-q", "worker").ok().out().trim();
     JoinOptions join = new JoinOptions(token, "127.0.0.1:" + up.dispatcherPort(), workerDir, "127.0.0.2", null,
-        Ports.free(), 0, Ports.free(), Ports.free());
+        Ports.free(), 0, Ports.free(), Ports.free(), null);
     workerVertx = Vertx.vertx();
     worker = Suite.join(workerVertx, join, left::countDown).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     atWorker = new DockerCli(DockerCli.CLI_28, "tcp://127.0.0.2:" + join.gatewayPort());
